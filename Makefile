@@ -1,0 +1,36 @@
+# The two commands of the README:  make run  (the dashboard)  and  make test  (every test).
+# Both create .venv and install what they need; nothing else is required but Python 3.11+ and make.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test install bench notebooks lint clean browser
+
+run: $(STAMP)
+	$(PY) -m streamlit run app.py --server.address 127.0.0.1 --server.port 8501
+
+test: $(STAMP)
+	$(PY) -m pytest tests notebooks --nbmake-timeout=120 -p no:cacheprovider $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(PY) benchmarks/run.py $(BENCH_ARGS)
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+# Debian's Chromium for the browser tests (needs root; .ci/run calls it).
+browser:
+	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check model app.py tests benchmarks
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info

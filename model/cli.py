@@ -1,0 +1,160 @@
+"""The `twitch-causes` command line.
+
+Exit status: 0 done, 2 bad input or bad priors, 1 anything else.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .errors import InputError
+
+MAX_CASE_BYTES = 1_000_000
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except InputError as exc:
+        print(f"twitch-causes: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("twitch-causes: interrupted", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        return 1
+    except Exception as exc:  # anything unexpected: one line, status 1
+        print(f"twitch-causes: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="twitch-causes",
+        description="Rank the likely causes of muscle twitching from your answers. Not a diagnosis.")
+    parser.add_argument("--priors", metavar="DIR", help="use another priors folder (default: the repository's priors/)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--priors", metavar="DIR", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+
+    rank = sub.add_parser("rank", parents=[common], help="rank the causes for one case",
+                          description="Rank the causes for one case given as INPUT=STATE pairs or a JSON file.")
+    rank.add_argument("answers", nargs="*", metavar="INPUT=STATE", help="e.g. caffeine=high twitching=yes")
+    rank.add_argument("--case", metavar="FILE", help="read the case from a JSON object in FILE ('-' for standard input)")
+    rank.add_argument("--json", action="store_true", help="print the JSON result")
+    rank.add_argument("--detail", action="store_true", help="add what-if, next questions and intervals")
+    rank.set_defaults(run=_rank)
+
+    batch = sub.add_parser("batch", parents=[common], help="rank every row of a CSV file",
+                           description="Rank every row of a CSV (columns = input ids, empty cell = unknown).")
+    batch.add_argument("source", metavar="CASES.csv", help="input CSV ('-' for standard input)")
+    batch.add_argument("-o", "--output", required=True, metavar="RANKED.csv", help="output CSV")
+    batch.add_argument("--strict", action="store_true", help="stop at the first bad row")
+    batch.add_argument("--quiet", action="store_true", help="no progress bar")
+    batch.set_defaults(run=_batch)
+
+    vocab = sub.add_parser("inputs", parents=[common], help="list the inputs and their states")
+    vocab.set_defaults(run=_inputs)
+    return parser
+
+
+def _ranker(args):
+    from .ranking import load_ranker
+
+    return load_ranker(args.priors)
+
+
+def _read_case(args) -> dict:
+    case: dict = {}
+    if args.case:
+        case.update(read_case_file(args.case))
+    for pair in args.answers:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            raise InputError(f"{pair!r}: answers are written INPUT=STATE, e.g. caffeine=high")
+        case[key.strip()] = value.strip()
+    return case
+
+
+def read_case_file(path: str) -> dict:
+    """A case from a JSON object in a file ('-' = standard input), size-limited."""
+    try:
+        raw = sys.stdin.buffer.read(MAX_CASE_BYTES + 1) if path == "-" else Path(path).read_bytes()[: MAX_CASE_BYTES + 1]
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the case file ({exc.strerror or exc})") from None
+    return parse_case_json(raw, path)
+
+
+def parse_case_json(raw: bytes, name: str = "case") -> dict:
+    """Parse a JSON case safely: size limit, UTF-8, an object of strings."""
+    if len(raw) > MAX_CASE_BYTES:
+        raise InputError(f"{name}: larger than {MAX_CASE_BYTES:,} bytes; a case is a small JSON object")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(f"{name}: not UTF-8 text; a case is a JSON object such as {{\"caffeine\": \"high\"}}") from None
+    try:
+        case = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        where = f" (line {exc.lineno}, column {exc.colno})" if isinstance(exc, json.JSONDecodeError) else ""
+        raise InputError(f"{name}: not valid JSON{where}; a case is a JSON object such as {{\"caffeine\": \"high\"}}") from None
+    if isinstance(case, dict) and "evidence" in case and isinstance(case["evidence"], dict) and "causes" in case:
+        case = case["evidence"]  # a saved result: take its answers
+    if not isinstance(case, dict):
+        raise InputError(f"{name}: expected a JSON object of input ids to states, got {type(case).__name__}")
+    return case
+
+
+def _rank(args) -> int:
+    case = _read_case(args)
+    ranking = _ranker(args).rank(case, detail=args.detail)
+    if args.json:
+        print(ranking.to_json())
+    else:
+        from .report import text_table
+
+        print(text_table(ranking, _ranker(args)))
+    return 0
+
+
+def _batch(args) -> int:
+    from .batch import run_batch
+
+    ranker = _ranker(args)
+    show = not args.quiet and sys.stderr.isatty()
+    progress = None
+    if show:
+        from tqdm import tqdm
+
+        progress = tqdm(unit=" rows", file=sys.stderr, desc="ranking")
+
+    def on_bad(number: int, msg: str) -> None:
+        line = f"twitch-causes: row {number}: {msg}"
+        (progress.write(line, file=sys.stderr) if progress else print(line, file=sys.stderr))
+
+    try:
+        report = run_batch(ranker, args.source, args.output, strict=args.strict, on_bad=on_bad, progress=progress)
+    finally:
+        if progress:
+            progress.close()
+    if report.ignored_columns:
+        print(f"twitch-causes: columns passed through unranked (not inputs): {', '.join(report.ignored_columns)}",
+              file=sys.stderr)
+    print(f"twitch-causes: {report.ranked} of {report.rows} rows ranked into {args.output}"
+          + (f"; {len(report.bad)} bad rows reported above" if report.bad else ""), file=sys.stderr)
+    return 2 if report.bad else 0
+
+
+def _inputs(args) -> int:
+    vocab = _ranker(args).vocabulary
+    for spec in vocab.inputs.values():
+        print(f"{spec.id:18s} {', '.join(spec.states):40s} {spec.question}")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

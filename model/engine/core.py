@@ -1,0 +1,245 @@
+"""The exact inference engine: factorised findings around a batched junction tree.
+
+`Engine(spec).infer(evidence)` gives, for every row of an evidence matrix (state
+index per variable, -1 = unknown), the exact posterior marginals of the query
+variables and log P(evidence). Rows may also carry their own tables (the uncertainty
+draws and sensitivity sweeps), and nothing in the engine is specific to the
+twitch-causes network: any discrete network compiles.
+
+Exactness guard: findings are factorised into signed terms, and when the terms
+nearly cancel (P(evidence) tiny against the terms, as with several rare findings at
+once), those rows are recomputed with the small findings inside the tree, and if
+need be with nothing factorised, so no row loses precision.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .jtree import JunctionTree
+from .leaves import Leaf, detect, factors, noisy_factors, terms
+from .spec import NetworkSpec
+
+CANCELLATION_LIMIT = 1e-5  # recompute a row when |sum of terms| < this x sum of |terms|
+SMALL_FAMILY = 1024  # the first fallback keeps leaves with at most this many family configs in the tree
+
+
+@dataclass(frozen=True)
+class Posterior:
+    marginals: dict[str, np.ndarray]  # query -> (n, card); NaN rows where impossible
+    log_evidence: np.ndarray  # (n,) log P(evidence); -inf where impossible
+    impossible: np.ndarray  # (n,) bool
+
+
+class Engine:
+    """Compiled once per network structure; `infer` is exact and batched."""
+
+    def __init__(self, spec: NetworkSpec, queries: list[str] | None = None, budget: int = 256,
+                 factorise: bool | int = True):
+        """queries: the variables whose marginals `infer` returns (default: all that
+        stay in the tree). budget: largest clique (in configurations) that merging may
+        create. factorise: True for every product-form leaf, False for none, or a
+        number: only leaves whose table has more entries than that."""
+        self.spec = spec
+        self.names = spec.names
+        self.column = {n: i for i, n in enumerate(self.names)}
+        self.budget = budget
+        self.factorise = factorise
+        kids = spec.children()
+        keep = set(queries or [])
+        self.leaves: dict[str, Leaf] = {}
+        if factorise is not False:
+            for name, var in spec.variables.items():
+                if kids[name] or name in keep:
+                    continue
+                if factorise is not True and var.table.size <= factorise:
+                    continue
+                leaf = detect(var)
+                if leaf is not None:
+                    self.leaves[name] = leaf
+        self.residual = [n for n in self.names if n not in self.leaves]
+        self.queries = tuple(queries) if queries is not None else tuple(self.residual)
+        stray = [q for q in self.queries if q not in self.residual]
+        if stray:
+            raise ValueError(f"cannot query factorised leaves {stray}")
+        variables = spec.variables
+        self.tree = tree = JunctionTree({n: (variables[n].card, variables[n].parents) for n in self.residual}, budget)
+        tree.set_tables({n: variables[n].table for n in self.residual})
+        # evidence -> unary: column j of the unary matrix is state `_state[j]` of variable `_var[j]`
+        self._var = np.concatenate([np.full(tree.cards[n], self.column[n]) for n in self.residual])
+        self._state = np.concatenate([np.arange(tree.cards[n]) for n in self.residual])
+        self._blocks = np.array([tree.offset[n] for n in self.residual])
+        self._block_of = np.repeat(np.arange(len(self.residual)), [tree.cards[n] for n in self.residual])
+        # factorised leaves: evidence column, term lookup, parent columns, shared factors
+        self._leaf_names = list(self.leaves)
+        self._leaf_col = np.array([self.column[n] for n in self._leaf_names], dtype=np.intp)
+        kmax = max((leaf.k for leaf in self.leaves.values()), default=1)
+        self._first = np.full((len(self.leaves), kmax + 1), -1, dtype=np.intp)
+        self._second = np.full((len(self.leaves), kmax + 1), -1, dtype=np.intp)
+        for i, leaf in enumerate(self.leaves.values()):
+            first, second = terms(leaf, np.arange(leaf.k))
+            self._first[i, 1:leaf.k + 1], self._second[i, 1:leaf.k + 1] = first, second
+        self._cols = [np.concatenate([np.arange(tree.offset[p], tree.offset[p] + tree.cards[p]) for p in leaf.parents])
+                      for leaf in self.leaves.values()]
+        self._span = [(int(c.min()), int(c.max()) + 1) for c in self._cols]  # a leaf's factors act on this slice
+        self._shared = [self._stack(i, *factors(leaf, variables[n].table[None]))
+                        for i, (n, leaf) in enumerate(self.leaves.items())]
+        # the smallest product the shared leaf factors can reach: if far from underflow, skip rescaling
+        self._tiny = float(np.prod([g[g > 0].min() if (g > 0).any() else 1.0 for _, g in self._shared]))
+        self._fallback: Engine | None = None
+
+    # ------------------------------------------------------------------ public
+    def infer(self, evidence: np.ndarray, tables: dict | None = None) -> Posterior:
+        """Posterior marginals of `self.queries` for each row of `evidence` (n, V).
+
+        tables: optional per-row tables, name -> array (n, card, *parent_cards) or a
+        factored noisy table with n rows (see model.network.NoisyTable).
+        """
+        evidence = np.asarray(evidence, dtype=np.intp).reshape(-1, len(self.names))
+        n = evidence.shape[0]
+        if n == 0:
+            return Posterior({q: np.zeros((0, self.spec.variables[q].card)) for q in self.queries},
+                             np.zeros(0), np.zeros(0, dtype=bool))
+        case, sign, logc, unary = self._rows(evidence, tables)
+        bases = self._bases(tables, case) if tables else None
+        logz, marg, columns = self.tree.run(unary, self.queries, bases)
+        post = _combine(case, sign, logc + logz, marg, columns)
+        if post.unstable.any():
+            self._recompute(post, evidence, tables)
+        return Posterior(post.marginals, post.log_evidence, post.impossible)
+
+    def encode(self, cases: list[dict[str, str]]) -> np.ndarray:
+        """Evidence matrix from dicts of state names (names must be valid)."""
+        ev = np.full((len(cases), len(self.names)), -1, dtype=np.intp)
+        for r, case in enumerate(cases):
+            for var, state in case.items():
+                ev[r, self.column[var]] = self.spec.variables[var].states.index(state)
+        return ev
+
+    # ------------------------------------------------------------------ steps
+    def _rows(self, evidence, tables):
+        """Unary factors for the tree, laid out (width, rows): one row per term of the
+        observed factorised leaves."""
+        n = evidence.shape[0]
+        ev = evidence.T[self._var]
+        unary = np.ones((self.tree.width, n))
+        unary[:-1] = (ev < 0) | (ev == self._state[:, None])
+        if not self.leaves:
+            return np.arange(n), np.ones(n), np.zeros(n), unary
+        observed = evidence[:, self._leaf_col] + 1  # 0 = unknown
+        which = np.arange(len(self._leaf_names))
+        first = self._first[which, observed]
+        second = self._second[which, observed]
+        twice = second >= 0
+        rows_per = np.left_shift(1, twice.sum(axis=1))
+        if (rows_per == 1).all():
+            case, choice, sign = np.arange(n), first, np.ones(n)
+        else:
+            case = np.repeat(np.arange(n), rows_per)
+            local = np.arange(case.size) - np.repeat(np.cumsum(rows_per) - rows_per, rows_per)
+            rank = np.repeat(np.cumsum(twice, axis=1) - 1, rows_per, axis=0)
+            pick_second = np.repeat(twice, rows_per, axis=0) & ((local[:, None] >> np.maximum(rank, 0)) & 1).astype(bool)
+            choice = np.where(pick_second, np.repeat(second, rows_per, axis=0), np.repeat(first, rows_per, axis=0))
+            sign = np.where(pick_second.sum(axis=1) % 2 == 1, -1.0, 1.0)
+            unary = np.repeat(unary, rows_per, axis=1)
+        logc = np.zeros(case.size)
+        tiny = self._tiny
+        for i in np.flatnonzero((observed > 0).any(axis=0)):
+            logcoef, gfac = self._leaf_tables(i, tables)
+            ch = choice[:, i]
+            ch = np.where(ch >= 0, ch, logcoef.shape[1] - 1)  # the constant grade: nothing to multiply
+            lo, hi = self._span[i]
+            if logcoef.shape[0] == 1:
+                logc += logcoef[0, ch]
+                unary[lo:hi] *= np.take(gfac[0], ch, axis=1)
+            else:
+                logc += logcoef[case, ch]
+                unary[lo:hi] *= gfac[case, :, ch].T
+                tiny = 0.0
+        if tiny < 1e-200:  # factors could underflow: keep each variable's at most 1
+            body = unary[:-1]
+            top = np.maximum.reduceat(body, self._blocks, axis=0)
+            body /= np.where(top > 0, top, 1.0)[self._block_of]
+            with np.errstate(divide="ignore"):
+                logc += np.log(np.where(top > 0, top, 0.0)).sum(axis=0)
+        return case, sign, logc, unary
+
+    def _leaf_tables(self, i, tables):
+        name = self._leaf_names[i]
+        if not tables or name not in tables:
+            return self._shared[i]
+        leaf, table = self.leaves[name], tables[name]
+        if hasattr(table, "leak_cdf"):
+            direct = noisy_factors(leaf, table)
+            if direct is not None:
+                return self._stack(i, *direct)
+            table = table.dense()
+        return self._stack(i, *factors(leaf, np.asarray(table)))
+
+    def _stack(self, i: int, coef: np.ndarray, g: list[np.ndarray]):
+        """log coef (R, K+1) with a constant grade appended, and the factors over the
+        leaf's slice of unary rows (R, slice, K+1), ones where a row is not a parent's."""
+        rows, k = coef.shape
+        with np.errstate(divide="ignore"):
+            logc = np.log(np.concatenate([coef, np.ones((rows, 1))], axis=1))
+        lo, hi = self._span[i]
+        gfac = np.ones((rows, hi - lo, k + 1))
+        gfac[:, self._cols[i] - lo, :k] = np.concatenate(g, axis=1)
+        return logc, gfac
+
+    def _bases(self, tables, case):
+        per_row = {n: (t.dense() if hasattr(t, "leak_cdf") else np.asarray(t)) for n, t in tables.items()
+                   if n in self.tree.cards}
+        bases = []
+        for c in self.tree.cliques:
+            if any(f in per_row for f in c.factors):
+                shared = {f: per_row.get(f, self.spec.variables[f].table[None]) for f in c.factors}
+                rows = max(t.shape[0] for t in shared.values())
+                full = {f: np.broadcast_to(t, (rows, *t.shape[1:])) for f, t in shared.items()}
+                bases.append(self.tree.clique_base(c, full)[case].T)
+            else:
+                bases.append(c.base[:, None])
+        return bases
+
+    def _recompute(self, post: "_Combined", evidence, tables) -> None:
+        """Rows whose terms cancelled: redo them with fewer leaves factorised."""
+        if self._fallback is None:
+            level = SMALL_FAMILY if self.factorise is True else False
+            self._fallback = Engine(self.spec, list(self.queries), self.budget, factorise=level)
+        rows = np.flatnonzero(post.unstable)
+        sub_tables = None
+        if tables:
+            sub_tables = {n: (t.dense() if hasattr(t, "leak_cdf") else np.asarray(t))[rows] for n, t in tables.items()}
+        again = self._fallback.infer(evidence[rows], sub_tables)
+        for q in self.queries:
+            post.marginals[q][rows] = again.marginals[q]
+        post.log_evidence[rows] = again.log_evidence
+        post.impossible[rows] = again.impossible
+
+
+@dataclass
+class _Combined:
+    marginals: dict[str, np.ndarray]
+    log_evidence: np.ndarray
+    impossible: np.ndarray
+    unstable: np.ndarray
+
+
+def _combine(case, sign, logw, marg, columns) -> _Combined:
+    """Signed sum of each case's rows, in a per-case scale; marg is (total cards, rows)."""
+    starts = np.flatnonzero(np.r_[True, case[1:] != case[:-1]])
+    top = np.maximum.reduceat(logw, starts)
+    top = np.where(np.isfinite(top), top, 0.0)
+    w = sign * np.exp(logw - top[case])
+    den = np.add.reduceat(w, starts)
+    absden = np.add.reduceat(np.abs(w), starts)
+    impossible = ~(absden > 0)
+    unstable = ~impossible & (den <= absden * CANCELLATION_LIMIT)
+    safe = np.where(impossible | unstable, 1.0, den)
+    summed = marg * w if len(starts) == len(case) else np.add.reduceat(marg * w, starts, axis=1)
+    post = np.clip((summed / safe).T, 0.0, 1.0)
+    post[impossible] = np.nan
+    with np.errstate(divide="ignore"):
+        log_e = np.where(impossible, -np.inf, top + np.log(np.where(den > 0, den, 1.0)))
+    return _Combined({q: post[:, sl] for q, sl in columns.items()}, log_e, impossible, unstable)

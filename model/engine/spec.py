@@ -1,0 +1,70 @@
+"""A plain description of a discrete Bayesian network: variables, states, parents, tables.
+
+The engine compiles from this. `spec_from_pgmpy` reads any pgmpy
+DiscreteBayesianNetwork (its own state order per variable), so the engine can be
+checked against pgmpy on networks nobody here wrote.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Variable:
+    name: str
+    states: tuple[str, ...]
+    parents: tuple[str, ...]
+    table: np.ndarray  # P(variable | parents), shape (card, *parent_cards)
+
+    @property
+    def card(self) -> int:
+        return len(self.states)
+
+
+@dataclass(frozen=True)
+class NetworkSpec:
+    variables: dict[str, Variable]  # parents before children
+
+    @property
+    def names(self) -> list[str]:
+        return list(self.variables)
+
+    def children(self) -> dict[str, list[str]]:
+        kids: dict[str, list[str]] = {n: [] for n in self.variables}
+        for v in self.variables.values():
+            for p in v.parents:
+                kids[p].append(v.name)
+        return kids
+
+    def with_tables(self, tables: dict[str, np.ndarray]) -> "NetworkSpec":
+        """The same structure with some tables replaced (shape (card, *parent_cards))."""
+        return NetworkSpec({n: Variable(v.name, v.states, v.parents, np.asarray(tables.get(n, v.table), dtype=float))
+                            for n, v in self.variables.items()})
+
+
+def spec_from_pgmpy(model) -> NetworkSpec:
+    """Read a pgmpy DiscreteBayesianNetwork, aligning every table to each variable's own state order."""
+    cpds = {cpd.variable: cpd for cpd in model.get_cpds()}
+    states = {n: tuple(cpds[n].state_names[n]) for n in cpds}
+    variables = {}
+    for name in _topological(model):
+        cpd = cpds[name]
+        parents = tuple(cpd.variables[1:])
+        table = np.asarray(cpd.get_values(), dtype=float).reshape([len(cpd.state_names[v]) for v in cpd.variables])
+        for axis, v in enumerate(cpd.variables):
+            local = list(cpd.state_names[v])
+            if local != list(states[v]):
+                table = np.take(table, [local.index(s) for s in states[v]], axis=axis)
+        variables[name] = Variable(name, states[name], parents, table)
+    return NetworkSpec(variables)
+
+
+def _topological(model) -> list[str]:
+    import networkx as nx
+
+    graph = nx.DiGraph()
+    graph.add_nodes_from(model.nodes())
+    graph.add_edges_from(model.edges())
+    return list(nx.topological_sort(graph))

@@ -1,0 +1,127 @@
+"""Rank whole tables of cases: pandas DataFrames (and Dask DataFrames, partition by partition)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .errors import ImpossibleEvidenceError, InputError
+from .evidence import check_input, check_state
+from .triage import LEVELS, triage_levels
+
+CHUNK = 4096  # rows per engine call: keeps the working arrays in cache
+
+
+@dataclass
+class Encoded:
+    evidence: np.ndarray  # (n, V) state index per engine column, -1 unknown
+    bad: dict[int, str]  # row position -> what is wrong
+
+
+def encode_frame(ranker, frame: pd.DataFrame) -> Encoded:
+    """Evidence matrix of a frame whose columns are input ids (other columns are ignored).
+
+    Empty cells, None and NaN mean unknown; a cell that is not one of the input's
+    state names makes its row bad (reported with the problem, never guessed).
+    """
+    vocab = ranker.vocabulary
+    engine = ranker.engine
+    n = len(frame)
+    evidence = np.full((n, len(engine.names)), -1, dtype=np.intp)
+    bad: dict[int, str] = {}
+    if frame.columns.duplicated().any():
+        dup = sorted({str(c) for c in frame.columns[frame.columns.duplicated()]})
+        raise InputError(f"duplicated column {', '.join(dup)}: each input may appear once")
+    for column in frame.columns:
+        if column not in vocab.inputs:
+            continue
+        states = vocab.inputs[column].states
+        mapping = {s: i for i, s in enumerate(states)}
+        values = frame[column]
+        codes = values.map(mapping)
+        unknown = values.isna().to_numpy().copy()
+        if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
+            unknown |= (values == "").fillna(False).to_numpy(dtype=bool)
+        loose = np.flatnonzero(codes.isna().to_numpy() & ~unknown)
+        if loose.size:  # tolerate surrounding spaces; anything else is a bad row
+            for pos in loose:
+                value = values.iloc[pos]
+                if isinstance(value, str) and value.strip() in mapping:
+                    codes.iloc[pos] = mapping[value.strip()]
+                elif isinstance(value, str) and not value.strip():
+                    unknown[pos] = True
+                elif pos not in bad:
+                    try:
+                        check_state(column, value, vocab)
+                    except InputError as exc:
+                        bad[int(pos)] = str(exc)
+        ok = ~codes.isna().to_numpy()
+        evidence[ok, engine.column[column]] = codes.to_numpy()[ok].astype(np.intp)
+    return Encoded(evidence, bad)
+
+
+def rank_frame(ranker, frame, errors: str = "raise"):
+    """One probability column per cause plus "triage", in the frame's row order.
+
+    errors="raise": the first bad row raises `InputError` naming its position.
+    errors="skip": bad rows are left out; `result.attrs["bad_rows"]` maps their
+    index labels to what is wrong.
+    A Dask DataFrame is ranked partition by partition on its cluster.
+    """
+    if errors not in ("raise", "skip"):
+        raise ValueError("errors must be 'raise' or 'skip'")
+    if _is_dask(frame):
+        from .distributed import rank_dask
+
+        return rank_dask(ranker, frame, errors)
+    if not isinstance(frame, pd.DataFrame):
+        raise InputError(f"rank_frame needs a pandas DataFrame, got {type(frame).__name__}")
+    encoded = encode_frame(ranker, frame)
+    if encoded.bad and errors == "raise":
+        pos, msg = min(encoded.bad.items())
+        raise InputError(f"row {pos} (index {_label(frame.index[pos])!r}): {msg}")
+    keep = np.ones(len(frame), dtype=bool)
+    keep[list(encoded.bad)] = False
+    probs, levels, impossible = rank_matrix(ranker, encoded.evidence[keep], frame.index[keep], errors)
+    bad = {frame.index[p]: m for p, m in encoded.bad.items()}
+    index = frame.index[keep]
+    for row in np.flatnonzero(impossible):
+        bad[index[row]] = "these answers are impossible under the model"
+    out = pd.DataFrame(probs[~impossible], index=index[~impossible], columns=ranker.causes)
+    out["triage"] = np.asarray(LEVELS, dtype=object)[levels[~impossible]]
+    out.attrs["bad_rows"] = bad
+    return out
+
+
+def rank_matrix(ranker, evidence: np.ndarray, labels=None, errors: str = "raise"):
+    """Posteriors (n, causes), triage level codes (n,) and the impossible rows (n,) for an
+    evidence matrix, in chunks. Impossible rows raise unless errors="skip"."""
+    n = evidence.shape[0]
+    probs = np.empty((n, len(ranker.causes)))
+    impossible = np.zeros(n, dtype=bool)
+    for start in range(0, n, CHUNK):
+        post = ranker.engine.infer(evidence[start:start + CHUNK])
+        block = np.column_stack([post.marginals[c][:, 1] for c in ranker.causes])
+        probs[start:start + CHUNK] = block
+        impossible[start:start + CHUNK] = post.impossible
+    if impossible.any() and errors == "raise":
+        row = int(np.flatnonzero(impossible)[0])
+        label = f" (index {_label(labels[row])!r})" if labels is not None else ""
+        raise ImpossibleEvidenceError(f"row {row}{label}: these answers are impossible under the model")
+    hp = probs[:, ranker.causes.index(ranker.high_priority)]
+    states = {i: spec.states for i, spec in ranker.vocabulary.inputs.items()}
+    levels = triage_levels(evidence, ranker.engine.column, states, np.nan_to_num(hp),
+                           ranker.threshold("prompt_evaluation_above"), ranker.threshold("see_doctor_above"))
+    return probs, levels.astype(np.intp), impossible
+
+
+def _label(x):
+    return x.item() if isinstance(x, np.generic) else x
+
+
+def _is_dask(frame) -> bool:
+    return type(frame).__module__.startswith("dask")
+
+
+__all__ = ["rank_frame", "encode_frame", "rank_matrix", "check_input"]

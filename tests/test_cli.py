@@ -1,0 +1,166 @@
+"""The twitch-causes command: output shapes, case files, CSV batches and exit status."""
+import csv
+import json
+import subprocess
+import sys
+
+import pytest
+
+from model import rank
+from model.cli import main
+
+
+def run(capsys, *argv, stdin=None, monkeypatch=None):
+    if stdin is not None:
+        import io
+
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin.encode())))
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_rank_json_has_the_interface_shape_with_caffeine_first(capsys):
+    code, out, _ = run(capsys, "rank", "--json", "caffeine=high", "twitching=yes")
+    assert code == 0
+    data = json.loads(out)
+    assert data["causes"][0]["id"] == "caffeine_effect"
+    assert set(data) >= {"triage", "high_priority", "causes"}
+    assert set(data["triage"]) == {"level", "reasons"} and data["triage"]["level"] == "self_care"
+    assert data["high_priority"]["id"] == "neuromuscular_disease"
+    assert {"id", "label", "probability"} <= set(data["causes"][0])
+    assert data == rank({"caffeine": "high", "twitching": "yes"}).to_dict()
+
+
+def test_rank_table_is_readable(capsys):
+    code, out, _ = run(capsys, "rank", "caffeine=high", "twitching=yes")
+    assert code == 0
+    assert out.startswith("Triage: Self-care")
+    assert "Caffeine" in out.splitlines()[out.splitlines().index(next(l for l in out.splitlines() if l.startswith(" #"))) + 1]
+    assert "not a diagnosis" in out
+
+
+def test_case_file_and_stdin(capsys, tmp_path, monkeypatch):
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps({"caffeine": "high", "twitching": "yes"}))
+    code, out, _ = run(capsys, "rank", "--json", "--case", str(path))
+    assert code == 0 and json.loads(out)["causes"][0]["id"] == "caffeine_effect"
+    code, out, _ = run(capsys, "rank", "--json", "--case", "-", stdin='{"stress": "high", "twitching": "yes"}',
+                       monkeypatch=monkeypatch)
+    assert code == 0 and json.loads(out)["causes"][0]["id"] == "stress_anxiety"
+
+
+def test_a_saved_result_can_be_read_back_as_a_case(capsys, tmp_path):
+    path = tmp_path / "result.json"
+    path.write_text(rank({"nicotine": "yes", "twitching": "yes"}).to_json())
+    code, out, _ = run(capsys, "rank", "--json", "--case", str(path))
+    assert code == 0 and json.loads(out)["evidence"] == {"nicotine": "yes", "twitching": "yes"}
+
+
+@pytest.mark.parametrize("argv, fragment", [
+    (["rank", "cafeine=high"], "did you mean 'caffeine'"),
+    (["rank", "caffeine=lots"], "valid states: none, moderate, high"),
+    (["rank", "caffeine"], "INPUT=STATE"),
+    (["rank", "--case", "/nonexistent/case.json"], "cannot read"),
+    (["--priors", "/nonexistent/priors", "rank"], "not a folder"),
+])
+def test_bad_input_exits_2_with_a_message(capsys, argv, fragment):
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and fragment in err and "Traceback" not in err and out == ""
+
+
+@pytest.mark.parametrize("text, fragment", [
+    ("{bad", "not valid JSON"), ('["caffeine"]', "expected a JSON object"), ('{"caffeine": 3}', "must be a string"),
+    ('{"caffeine": null}', "must be a string"), ("", "not valid JSON"),
+])
+def test_malformed_case_json_exits_2(capsys, monkeypatch, text, fragment):
+    code, _, err = run(capsys, "rank", "--case", "-", stdin=text, monkeypatch=monkeypatch)
+    assert code == 2 and fragment in err
+
+
+def test_other_priors_folder(capsys, priors_copy):
+    text = (priors_copy / "causes.toml").read_text().replace(
+        "[caffeine_effect.given.caffeine.high]\nvalue = 0.50", "[caffeine_effect.given.caffeine.high]\nvalue = 0.30")
+    (priors_copy / "causes.toml").write_text(text)
+    _, default, _ = run(capsys, "rank", "--json", "caffeine=high", "twitching=yes")
+    code, other, _ = run(capsys, "--priors", str(priors_copy), "rank", "--json", "caffeine=high", "twitching=yes")
+    assert code == 0
+    p = lambda out: next(c["probability"] for c in json.loads(out)["causes"] if c["id"] == "caffeine_effect")  # noqa: E731
+    assert p(other) < p(default)
+
+
+def write_csv(path, rows, encoding="utf-8"):
+    with open(path, "w", newline="", encoding=encoding) as f:
+        csv.writer(f).writerows(rows)
+
+
+def read_csv(path):
+    with open(path, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def test_batch_ranks_good_rows_and_reports_bad_ones(capsys, tmp_path):
+    src, dst = tmp_path / "in.csv", tmp_path / "out.csv"
+    write_csv(src, [["patient", "caffeine", "twitching", "age"],
+                    ["a", "high", "yes", "under_40"],
+                    ["b", "lots", "yes", ""],
+                    ["c", "", "yes", "over_60"],
+                    ["d", "none"],
+                    ["e", "moderate", "no", "40_to_60"]])
+    code, _, err = run(capsys, "batch", str(src), "-o", str(dst), "--quiet")
+    assert code == 2
+    assert "row 3:" in err and "'lots'" in err and "row 5:" in err and "2 bad rows" in err
+    out = read_csv(dst)
+    assert [r["patient"] for r in out] == ["a", "c", "e"]
+    assert len(out) + 2 == 5
+    expected = rank({"caffeine": "high", "twitching": "yes", "age": "under_40"})
+    assert float(out[0]["caffeine_effect"]) == pytest.approx(expected.probability("caffeine_effect"), abs=1e-12)
+    assert out[0]["triage"] == expected.triage.level
+
+
+def test_batch_strict_stops_and_writes_nothing(capsys, tmp_path):
+    src, dst = tmp_path / "in.csv", tmp_path / "out.csv"
+    write_csv(src, [["caffeine"], ["high"], ["lots"], ["none"]])
+    code, _, err = run(capsys, "batch", str(src), "-o", str(dst), "--strict", "--quiet")
+    assert code == 2 and "row 3" in err and not dst.exists()
+
+
+def test_batch_neutralises_formulas_and_handles_a_bom(capsys, tmp_path):
+    src, dst = tmp_path / "in.csv", tmp_path / "out.csv"
+    src.write_bytes("\ufeffnote,caffeine\r\n\"=cmd|' /C calc'!A0\",high\r\n+1,none\r\n@SUM(A1),\r\n-2,moderate\r\n".encode())
+    code, _, _ = run(capsys, "batch", str(src), "-o", str(dst), "--quiet")
+    assert code == 0
+    notes = [r["note"] for r in read_csv(dst)]
+    assert notes == ["'=cmd|' /C calc'!A0", "'+1", "'@SUM(A1)", "'-2"]
+
+
+def test_batch_survives_a_wrong_encoding(capsys, tmp_path):
+    src, dst = tmp_path / "in.csv", tmp_path / "out.csv"
+    src.write_bytes("note,caffeine\ncaf\xe9,high\nok,none\n".encode("latin-1"))
+    code, _, err = run(capsys, "batch", str(src), "-o", str(dst), "--quiet")
+    assert code == 2 and "row 2" in err and "UTF-8" in err
+    assert [r["note"] for r in read_csv(dst)] == ["ok"]
+
+
+def test_batch_equals_rank_frame(capsys, tmp_path, ranker):
+    import pandas as pd
+
+    src, dst = tmp_path / "in.csv", tmp_path / "out.csv"
+    frame = pd.DataFrame({"caffeine": ["high", "none", ""], "stress": ["", "high", "low"], "weakness": ["none", "", "progressive"]})
+    frame.to_csv(src, index=False)
+    assert run(capsys, "batch", str(src), "-o", str(dst), "--quiet")[0] == 0
+    out = pd.read_csv(dst)
+    expected = ranker.rank_frame(frame.replace("", None))
+    for c in ranker.causes:
+        assert (out[c] - expected[c]).abs().max() < 1e-12
+    assert list(out["triage"]) == list(expected["triage"])
+
+
+def test_the_console_script_is_installed():
+    from pathlib import Path
+
+    script = Path(sys.executable).with_name("twitch-causes")
+    result = subprocess.run([str(script), "rank", "--json", "caffeine=high", "twitching=yes"],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0
+    assert json.loads(result.stdout)["causes"][0]["id"] == "caffeine_effect"

@@ -1,0 +1,51 @@
+"""rank_frame: a table of cases gives what rank() gives, row by row."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from model import InputError, rank
+
+
+def test_rank_frame_equals_rank_row_by_row(ranker):
+    frame = pd.DataFrame({
+        "caffeine": ["high", None, "moderate", ""],
+        "twitching": ["yes", "yes", "no", "yes"],
+        "age": ["under_40", "over_60", np.nan, "40_to_60"],
+        "weakness": ["none", "progressive", "subjective", None],
+        "comment": ["x", "y", "z", "w"],
+    }, index=["p1", "p2", "p3", "p4"])
+    out = ranker.rank_frame(frame)
+    assert list(out.index) == list(frame.index)
+    assert list(out.columns) == ranker.causes + ["triage"]
+    for label, row in frame.iterrows():
+        case = {k: v for k, v in row.items() if k in ranker.vocabulary.inputs and isinstance(v, str) and v}
+        expected = rank(case)
+        for c in ranker.causes:
+            assert out.loc[label, c] == pytest.approx(expected.probability(c), abs=1e-12)
+        assert out.loc[label, "triage"] == expected.triage.level
+
+
+def test_bad_rows_raise_by_default_and_are_reported_on_request(ranker):
+    frame = pd.DataFrame({"caffeine": ["high", "lots", "none"]}, index=[10, 11, 12])
+    with pytest.raises(InputError, match="row 1 .*index 11.*'lots'"):
+        ranker.rank_frame(frame)
+    out = ranker.rank_frame(frame, errors="skip")
+    assert list(out.index) == [10, 12] and list(out.attrs["bad_rows"]) == [11]
+
+
+def test_non_string_cells_and_duplicate_columns_are_refused(ranker):
+    with pytest.raises(InputError, match="must be a string"):
+        ranker.rank_frame(pd.DataFrame({"caffeine": [3]}))
+    frame = pd.DataFrame([["high", "none"]], columns=["caffeine", "caffeine"])
+    with pytest.raises(InputError, match="duplicated column caffeine"):
+        ranker.rank_frame(frame)
+
+
+def test_an_empty_frame_gives_an_empty_result(ranker):
+    out = ranker.rank_frame(pd.DataFrame({"caffeine": pd.Series([], dtype=object)}))
+    assert len(out) == 0 and list(out.columns) == ranker.causes + ["triage"]
+
+
+def test_not_a_frame_is_refused(ranker):
+    with pytest.raises(InputError, match="DataFrame"):
+        ranker.rank_frame([{"caffeine": "high"}])
