@@ -12,7 +12,8 @@ run: $(STAMP)
 	$(PY) -m streamlit run app.py --server.address 127.0.0.1 --server.port 8501
 
 test: $(STAMP)
-	$(PY) -m pytest tests notebooks --nbmake-timeout=120 -p no:cacheprovider $(PYTEST_ARGS)
+	$(PY) -m pytest tests -p no:cacheprovider $(PYTEST_ARGS)
+	$(PY) -m pytest --nbmake --nbmake-timeout=120 -p no:cacheprovider notebooks
 
 bench: $(STAMP)
 	$(PY) benchmarks/run.py $(BENCH_ARGS)
