@@ -123,9 +123,9 @@ class Ranker:
     def _base_rates(self) -> dict[str | None, float]:
         ages = [None, *self.vocabulary.inputs["age"].states]
         rows = [{} if a is None else {"age": a} for a in ages]
-        probs = self.posteriors(self.engine.encode(rows), rows)
-        col = self.causes.index(self.high_priority)
-        return {a: float(p) for a, p in zip(ages, probs[:, col])}
+        post = self.engine.infer(self.engine.encode(rows))
+        hp = np.where(post.impossible, 0.0, post.marginals[self.high_priority][:, 1])  # an age band at prior 0
+        return {a: float(p) for a, p in zip(ages, hp)}
 
     def rank_frame(self, frame, errors: str = "raise"):
         """Rank a pandas (or Dask) DataFrame of cases; see model.frame.rank_frame."""

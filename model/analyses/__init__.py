@@ -1,0 +1,35 @@
+"""Analyses beyond the ranking, asked for with rank(case, detail=True):
+
+- what_if: the counterfactual chance the twitching stops without each trigger (whatif.py)
+- next_questions: expected information gain of each unanswered input (questions.py)
+- interval / rank_stability / how_sure: the ranking under the priors' uncertainty (uncertainty.py)
+- sensitivity: which single number would change the top cause or triage (sensitivity.py;
+  not part of detail=True, see `twitch-causes sensitivity`)
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from .questions import next_questions
+from .sensitivity import sensitivity
+from .uncertainty import DRAWS, SEED, how_sure
+from .whatif import what_if
+
+
+def add_detail(ranker, ranking, draws: int = DRAWS, seed: int = SEED):
+    """The ranking with the analyses added under the interface's names."""
+    evidence = ranking.evidence
+    probs = np.array([ranking.probability(c) for c in ranker.causes])
+    sure = how_sure(ranker, evidence, probs, n=draws, seed=seed)
+    detail = {
+        "per_cause": sure["per_cause"],
+        "how_sure": sure["how_sure"],
+        "what_if": what_if(ranker, evidence),
+        "next_questions": next_questions(ranker, evidence),
+    }
+    return replace(ranking, detail=detail)
+
+
+__all__ = ["add_detail", "what_if", "next_questions", "how_sure", "sensitivity"]
