@@ -57,6 +57,24 @@ def _parser() -> argparse.ArgumentParser:
     batch.add_argument("--quiet", action="store_true", help="no progress bar")
     batch.set_defaults(run=_batch)
 
+    sens = sub.add_parser("sensitivity", parents=[common], help="which hand-set number could change the answer",
+                          description="For one case: which single prior, moved within its range, would change the "
+                                      "top cause or the triage level, and how far it must move.")
+    sens.add_argument("answers", nargs="*", metavar="INPUT=STATE")
+    sens.add_argument("--case", metavar="FILE", help="read the case from a JSON object in FILE ('-' for standard input)")
+    sens.add_argument("--json", action="store_true", help="print JSON")
+    sens.add_argument("--top", type=int, default=10, metavar="N", help="rows in the table (default 10)")
+    sens.set_defaults(run=_sensitivity)
+
+    export = sub.add_parser("export", parents=[common], help="write the network for GeNIe, Hugin, pyAgrum or bnlearn",
+                            description="Write the Bayesian network, with its state names and exact probabilities, "
+                                        "in a file other tools read: xdsl (GeNIe), net (Hugin), bif or xmlbif "
+                                        "(pyAgrum, bnlearn; pyAgrum wants an XMLBIF file named .bifxml).")
+    export.add_argument("--format", metavar="{bif,xmlbif,xdsl,net}",
+                        help="file format (default: from the file name: .bif, .xml/.bifxml, .xdsl, .net)")
+    export.add_argument("-o", "--output", required=True, metavar="FILE", help="file to write")
+    export.set_defaults(run=_export)
+
     vocab = sub.add_parser("inputs", parents=[common], help="list the inputs and their states")
     vocab.set_defaults(run=_inputs)
     return parser
@@ -83,7 +101,11 @@ def _read_case(args) -> dict:
 def read_case_file(path: str) -> dict:
     """A case from a JSON object in a file ('-' = standard input), size-limited."""
     try:
-        raw = sys.stdin.buffer.read(MAX_CASE_BYTES + 1) if path == "-" else Path(path).read_bytes()[: MAX_CASE_BYTES + 1]
+        if path == "-":
+            raw = sys.stdin.buffer.read(MAX_CASE_BYTES + 1)
+        else:
+            with open(path, "rb") as handle:
+                raw = handle.read(MAX_CASE_BYTES + 1)
     except OSError as exc:
         raise InputError(f"{path}: cannot read the case file ({exc.strerror or exc})") from None
     return parse_case_json(raw, path)
@@ -99,7 +121,7 @@ def parse_case_json(raw: bytes, name: str = "case") -> dict:
         raise InputError(f"{name}: not UTF-8 text; a case is a JSON object such as {{\"caffeine\": \"high\"}}") from None
     try:
         case = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as exc:
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError, and e.g. integers too long to convert
         where = f" (line {exc.lineno}, column {exc.colno})" if isinstance(exc, json.JSONDecodeError) else ""
         raise InputError(f"{name}: not valid JSON{where}; a case is a JSON object such as {{\"caffeine\": \"high\"}}") from None
     if isinstance(case, dict) and "evidence" in case and isinstance(case["evidence"], dict) and "causes" in case:
@@ -134,12 +156,12 @@ def _batch(args) -> int:
 
     def on_bad(number: int, msg: str) -> None:
         line = f"twitch-causes: row {number}: {msg}"
-        (progress.write(line, file=sys.stderr) if progress else print(line, file=sys.stderr))
+        (progress.write(line, file=sys.stderr) if progress is not None else print(line, file=sys.stderr))
 
     try:
         report = run_batch(ranker, args.source, args.output, strict=args.strict, on_bad=on_bad, progress=progress)
     finally:
-        if progress:
+        if progress is not None:
             progress.close()
     if report.ignored_columns:
         print(f"twitch-causes: columns passed through unranked (not inputs): {', '.join(report.ignored_columns)}",
@@ -147,6 +169,42 @@ def _batch(args) -> int:
     print(f"twitch-causes: {report.ranked} of {report.rows} rows ranked into {args.output}"
           + (f"; {len(report.bad)} bad rows reported above" if report.bad else ""), file=sys.stderr)
     return 2 if report.bad else 0
+
+
+def _sensitivity(args) -> int:
+    from .analyses import sensitivity
+    from .evidence import validate_case
+
+    ranker = _ranker(args)
+    evidence = validate_case(_read_case(args), ranker.vocabulary)
+    entries = sensitivity(ranker, evidence)
+    if args.json:
+        print(json.dumps(entries, indent=2, allow_nan=False))
+        return 0
+    print(f"{'prior':<52} {'value':>8} {'range':>17}  {'top cause at low .. high':>24}  changes")
+    for e in entries[: args.top]:
+        change = []
+        if e["top_changes_at"] is not None:
+            change.append(f"top -> {e['new_top']} at {e['top_changes_at']:.3g}")
+        if e["triage_changes_at"] is not None:
+            change.append(f"triage -> {e['new_triage']} at {e['triage_changes_at']:.3g}")
+        rng = f"[{e['range'][0]:.3g}, {e['range'][1]:.3g}]"
+        swing = f"{100 * e['top_at_low']:.1f}% .. {100 * e['top_at_high']:.1f}%"
+        print(f"{e['parameter']:<52} {e['value']:>8.3g} {rng:>17}  {swing:>24}  {'; '.join(change) or 'none'}")
+    return 0
+
+
+def _export(args) -> int:
+    from .export import export_network, format_for
+
+    fmt = args.format if args.format is not None else format_for(args.output)
+    done = export_network(_ranker(args), fmt, args.output)
+    print(f"twitch-causes: wrote the network ({done.nodes} nodes) to {done.path} as {done.format}", file=sys.stderr)
+    for node, ids in done.renamed.items():
+        changes = ", ".join(f"{state} -> {new}" for state, new in ids.items())
+        print(f"twitch-causes: {node}: state ids changed for GeNIe, which wants identifiers: {changes}",
+              file=sys.stderr)
+    return 0
 
 
 def _inputs(args) -> int:
