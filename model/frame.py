@@ -39,10 +39,14 @@ def encode_frame(ranker, frame: pd.DataFrame) -> Encoded:
         states = vocab.inputs[column].states
         mapping = {s: i for i, s in enumerate(states)}
         values = frame[column]
-        codes = values.map(mapping)
-        unknown = values.isna().to_numpy().copy()
-        if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
-            unknown |= (values == "").fillna(False).to_numpy(dtype=bool)
+        try:
+            codes, unknown = _codes(values, mapping)
+        except (TypeError, ValueError):  # cells holding lists, dicts or arrays: report them, read the rest
+            odd = values.map(_unhashable).to_numpy(dtype=bool)
+            for pos in np.flatnonzero(odd):
+                bad.setdefault(int(pos), _problem(column, values.iloc[pos], vocab))
+            values = values.where(~odd, None)
+            codes, unknown = _codes(values, mapping)
         loose = np.flatnonzero(codes.isna().to_numpy() & ~unknown)
         if loose.size:  # tolerate surrounding spaces; anything else is a bad row
             for pos in loose:
@@ -52,13 +56,37 @@ def encode_frame(ranker, frame: pd.DataFrame) -> Encoded:
                 elif isinstance(value, str) and not value.strip():
                     unknown[pos] = True
                 elif pos not in bad:
-                    try:
-                        check_state(column, value, vocab)
-                    except InputError as exc:
-                        bad[int(pos)] = str(exc)
+                    bad[int(pos)] = _problem(column, value, vocab)
         ok = ~codes.isna().to_numpy()
         evidence[ok, engine.column[column]] = codes.to_numpy()[ok].astype(np.intp)
     return Encoded(evidence, bad)
+
+
+def _codes(values: pd.Series, mapping: dict[str, int]) -> tuple[pd.Series, np.ndarray]:
+    """State codes (NaN where not an exact state name) and the unknown cells (NaN, None, "")."""
+    codes = values.map(mapping)
+    unknown = values.isna().to_numpy().copy()
+    if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
+        unknown |= (values == "").fillna(False).to_numpy(dtype=bool)
+    return codes, unknown
+
+
+def _unhashable(value) -> bool:
+    if isinstance(value, np.ndarray):
+        return True
+    try:
+        hash(value)
+    except TypeError:
+        return True
+    return False
+
+
+def _problem(column: str, value, vocab) -> str:
+    try:
+        check_state(column, value, vocab)
+    except InputError as exc:
+        return str(exc)
+    return f"input {column!r}: cannot read {value!r}"  # pragma: no cover - check_state refuses every loose cell
 
 
 def rank_frame(ranker, frame, errors: str = "raise"):
@@ -66,7 +94,8 @@ def rank_frame(ranker, frame, errors: str = "raise"):
 
     errors="raise": the first bad row raises `InputError` naming its position.
     errors="skip": bad rows are left out; `result.attrs["bad_rows"]` maps their
-    index labels to what is wrong.
+    index labels to what is wrong, and `result.attrs["bad_positions"]` their positions
+    (row numbers from 0), which stays exact when index labels repeat.
     A Dask DataFrame is ranked partition by partition on its cluster.
     """
     if errors not in ("raise", "skip"):
@@ -84,13 +113,16 @@ def rank_frame(ranker, frame, errors: str = "raise"):
     keep = np.ones(len(frame), dtype=bool)
     keep[list(encoded.bad)] = False
     probs, levels, impossible = rank_matrix(ranker, encoded.evidence[keep], frame.index[keep], errors)
-    bad = {frame.index[p]: m for p, m in encoded.bad.items()}
-    index = frame.index[keep]
+    positions = dict(encoded.bad)
+    kept = np.flatnonzero(keep)
     for row in np.flatnonzero(impossible):
-        bad[index[row]] = "these answers are impossible under the model"
+        positions[int(kept[row])] = "these answers are impossible under the model"
+    positions = dict(sorted(positions.items()))
+    index = frame.index[keep]
     out = pd.DataFrame(probs[~impossible], index=index[~impossible], columns=ranker.causes)
     out["triage"] = np.asarray(LEVELS, dtype=object)[levels[~impossible]]
-    out.attrs["bad_rows"] = bad
+    out.attrs["bad_rows"] = {frame.index[p]: m for p, m in positions.items()}
+    out.attrs["bad_positions"] = positions  # exact even when index labels repeat
     return out
 
 

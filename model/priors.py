@@ -217,7 +217,7 @@ class _Builder:
         table = self.raw[file][node]
         where = f"{file}: [{node}]"
         model = table.get("model")
-        if model not in MODEL_KEYS:
+        if not isinstance(model, str) or model not in MODEL_KEYS:
             raise PriorsError(f"{where}.model: must be one of {', '.join(MODEL_KEYS)}, got {model!r}")
         _check_keys(table, MODEL_KEYS[model], {"model"} | ({"prior"} if model == "prior" else {"baseline"}), where)
         if model == "prior":
