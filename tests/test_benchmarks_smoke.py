@@ -1,0 +1,80 @@
+"""The benchmark runs end to end on tiny sizes, prints its table and its agreement check
+passes. No timing is asserted: speed is measured by `make bench`, never by the tests."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "benchmarks"
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def quick_run(tmp_path_factory):
+    pytest.importorskip("pyagrum")
+    out = tmp_path_factory.mktemp("bench") / "figures.json"
+    run = subprocess.run([sys.executable, str(BENCH / "run.py"), "--quick", "--json", str(out)],
+                         capture_output=True, text=True, timeout=300, cwd=ROOT)
+    return run, json.loads(out.read_text()) if out.exists() else None
+
+
+def test_quick_benchmark_prints_the_table(quick_run):
+    run, _ = quick_run
+    assert run.returncode == 0, run.stderr[-3000:]
+    text = run.stdout
+    for expected in ("machine: ", "figure", "project", "pgmpy VE", "pyAgrum LP", "vs pgmpy", "vs pyAgrum",
+                     "median latency", "p95 latency", "rank_frame, cases/s", "peak RSS", "rank(case, detail=True)",
+                     "agreement", "targets"):
+        assert expected in text, f"{expected!r} missing from\n{text}"
+    assert len([line for line in text.splitlines() if line.lstrip().startswith(("PASS  ", "FAIL  "))]) == 3
+
+
+def test_quick_benchmark_methods_agree(quick_run):
+    run, figures = quick_run
+    assert figures is not None, run.stderr[-3000:]
+    assert "PASS (< 1e-09)" in run.stdout
+    agreement = figures["agreement"]
+    assert {"rank() vs pgmpy", "pyAgrum vs pgmpy", "rank_frame vs pgmpy", "twitch-causes batch vs pgmpy"} <= set(agreement)
+    assert all(0 <= v < 1e-9 for v in agreement.values()), agreement
+    assert figures["memory"]["cli_batch"]["rows"] == figures["sizes"]["csv_rows"]
+    assert figures["memory"]["cli_batch"]["peak_mb"] > 0
+
+
+@pytest.fixture(scope="module")
+def cases_module():
+    sys.path.insert(0, str(BENCH))
+    try:
+        import _cases
+    finally:
+        sys.path.remove(str(BENCH))
+    return _cases
+
+
+@pytest.mark.parametrize("uniform", [False, True])
+def test_cases_are_seeded_masked_inputs_with_valid_states(ranker, cases_module, uniform):
+    frame = cases_module.case_frame(ranker, 4000, seed=3, mask=0.4, uniform=uniform)
+    again = cases_module.case_frame(ranker, 4000, seed=3, mask=0.4, uniform=uniform)
+    assert frame.equals(again)
+    assert not frame.equals(cases_module.case_frame(ranker, 4000, seed=4, mask=0.4, uniform=uniform))
+    assert list(frame.columns) == list(ranker.vocabulary.inputs)
+    unknown = frame.isna().to_numpy().mean()
+    assert 0.37 < unknown < 0.43
+    for name, spec in ranker.vocabulary.inputs.items():
+        assert set(frame[name].dropna()) <= set(spec.states)
+
+
+def test_realistic_cases_follow_the_network_and_uniform_ones_do_not(ranker, cases_module):
+    real = cases_module.case_frame(ranker, 20000, seed=1, mask=0.0)
+    flat = cases_module.case_frame(ranker, 20000, seed=1, mask=0.0, uniform=True)
+    assert not real.isna().any().any()
+    for state in ranker.vocabulary.inputs["age"].states:
+        prior = ranker.priors.values[ranker.priors.index(f"age.prior.{state}")]
+        assert abs((real["age"] == state).mean() - prior) < 0.015
+        assert abs((flat["age"] == state).mean() - 1 / 3) < 0.015
+    assert abs((flat["twitching"] == "yes").mean() - 0.5) < 0.015
