@@ -37,38 +37,41 @@ def encode_frame(ranker, frame: pd.DataFrame) -> Encoded:
         if column not in vocab.inputs:
             continue
         states = vocab.inputs[column].states
-        mapping = {s: i for i, s in enumerate(states)}
         values = frame[column]
         try:
-            codes, unknown = _codes(values, mapping)
+            codes, unknown = _codes(values, states)
         except (TypeError, ValueError):  # cells holding lists, dicts or arrays: report them, read the rest
             odd = values.map(_unhashable).to_numpy(dtype=bool)
             for pos in np.flatnonzero(odd):
                 bad.setdefault(int(pos), _problem(column, values.iloc[pos], vocab))
             values = values.where(~odd, None)
-            codes, unknown = _codes(values, mapping)
-        loose = np.flatnonzero(codes.isna().to_numpy() & ~unknown)
-        if loose.size:  # tolerate surrounding spaces; anything else is a bad row
-            for pos in loose:
-                value = values.iloc[pos]
-                if isinstance(value, str) and value.strip() in mapping:
-                    codes.iloc[pos] = mapping[value.strip()]
-                elif isinstance(value, str) and not value.strip():
-                    unknown[pos] = True
-                elif pos not in bad:
-                    bad[int(pos)] = _problem(column, value, vocab)
-        ok = ~codes.isna().to_numpy()
-        evidence[ok, engine.column[column]] = codes.to_numpy()[ok].astype(np.intp)
+            codes, unknown = _codes(values, states)
+        for pos in np.flatnonzero((codes < 0) & ~unknown):  # not a state name: a bad row
+            if pos not in bad:
+                bad[int(pos)] = _problem(column, values.iloc[pos], vocab)
+        evidence[:, engine.column[column]] = codes
     return Encoded(evidence, bad)
 
 
-def _codes(values: pd.Series, mapping: dict[str, int]) -> tuple[pd.Series, np.ndarray]:
-    """State codes (NaN where not an exact state name) and the unknown cells (NaN, None, "")."""
-    codes = values.map(mapping)
-    unknown = values.isna().to_numpy().copy()
-    if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
-        unknown |= (values == "").fillna(False).to_numpy(dtype=bool)
-    return codes, unknown
+def _codes(values: pd.Series, states: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """State codes (-1 where not a state name) and the unknown cells (NaN, None, blank).
+
+    Each distinct cell value is looked up once (pandas factorize), so a million rows
+    cost about as much as their few distinct answers; surrounding spaces are tolerated.
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)  # NaN/None -> -1
+    lookup = np.full(len(uniques) + 1, -1, dtype=np.intp)  # slot -1: the NaN sentinel
+    blank = np.zeros(len(uniques) + 1, dtype=bool)
+    blank[-1] = True
+    mapping = {s: i for i, s in enumerate(states)}
+    for k, u in enumerate(uniques):
+        if isinstance(u, str):
+            word = u if u in mapping else u.strip()
+            if word in mapping:
+                lookup[k] = mapping[word]
+            elif not word:
+                blank[k] = True
+    return lookup[codes], blank[codes]
 
 
 def _unhashable(value) -> bool:
@@ -132,11 +135,17 @@ def rank_matrix(ranker, evidence: np.ndarray, labels=None, errors: str = "raise"
     n = evidence.shape[0]
     probs = np.empty((n, len(ranker.causes)))
     impossible = np.zeros(n, dtype=bool)
+    unstable = np.zeros(n, dtype=bool)
     for start in range(0, n, CHUNK):
-        post = ranker.engine.infer(evidence[start:start + CHUNK])
-        block = np.column_stack([post.marginals[c][:, 1] for c in ranker.causes])
-        probs[start:start + CHUNK] = block
+        post = ranker.engine.infer(evidence[start:start + CHUNK], defer=True, layout="batch")
+        probs[start:start + CHUNK] = np.column_stack([post.marginals[c][:, 1] for c in ranker.causes])
         impossible[start:start + CHUNK] = post.impossible
+        unstable[start:start + CHUNK] = post.unstable
+    if unstable.any():  # rows whose factorised terms cancelled: exact again, in one call
+        rows = np.flatnonzero(unstable)
+        again = ranker.engine.recompute(evidence[rows], layout="batch")
+        probs[rows] = np.column_stack([again.marginals[c][:, 1] for c in ranker.causes])
+        impossible[rows] = again.impossible
     if impossible.any() and errors == "raise":
         row = int(np.flatnonzero(impossible)[0])
         label = f" (index {_label(labels[row])!r})" if labels is not None else ""

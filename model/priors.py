@@ -19,6 +19,7 @@ import numpy as np
 from .errors import PriorsError
 from .vocabulary import ABSENT, CAUSE_STATES, PRESENT, Vocabulary, load_vocabulary
 
+
 def _default_priors() -> Path:
     """The repository's priors/ (or the copy an installed package carries)."""
     here = Path(__file__).resolve().parent
@@ -26,7 +27,7 @@ def _default_priors() -> Path:
     return repo if (repo / "causes.toml").is_file() else here / "_priors"
 
 
-DEFAULT_PRIORS = _default_priors()
+DEFAULT_PRIORS = _default_priors().resolve()
 FILES = ("exposures.toml", "causes.toml", "findings.toml", "triage.toml")
 NODE_FILE = {"context": "exposures.toml", "exposure": "exposures.toml",
              "symptom": "findings.toml", "lab": "findings.toml"}
@@ -116,7 +117,7 @@ class Priors:
         vals = self.values if values is None else values
         return float(vals[self.triage[key]])
 
-    def with_values(self, overrides: dict[str, float]) -> "Priors":
+    def with_values(self, overrides: dict[str, float]) -> Priors:
         """A copy with some numbers replaced (for session overrides); files are untouched."""
         from .overrides import apply_overrides  # local import keeps one concept per module
 

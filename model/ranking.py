@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import threading
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -12,9 +13,9 @@ import numpy as np
 from .engine import Engine, NetworkSpec, Variable
 from .errors import ImpossibleEvidenceError
 from .evidence import validate_case
-from .frequency import natural_frequency
 from .network import build_network, dense_tables
 from .priors import DEFAULT_PRIORS, Priors, load_priors
+from .priors import FILES as PRIOR_FILES
 from .triage import LEVELS, Triage, triage
 
 
@@ -105,7 +106,7 @@ class Ranker:
 
     def _ranking(self, evidence: dict[str, str], probs: np.ndarray) -> Ranking:
         labels = self.priors.causes
-        causes = tuple(sorted((CauseProbability(c, labels[c], float(p)) for c, p in zip(self.causes, probs)),
+        causes = tuple(sorted((CauseProbability(c, labels[c], float(p)) for c, p in zip(self.causes, probs, strict=True)),
                               key=lambda c: (-c.probability, c.id)))
         hp = next(c for c in causes if c.id == self.high_priority)
         tri = triage(evidence, hp.probability, self.threshold("prompt_evaluation_above"),
@@ -125,7 +126,7 @@ class Ranker:
         rows = [{} if a is None else {"age": a} for a in ages]
         post = self.engine.infer(self.engine.encode(rows))
         hp = np.where(post.impossible, 0.0, post.marginals[self.high_priority][:, 1])  # an age band at prior 0
-        return {a: float(p) for a, p in zip(ages, hp)}
+        return {a: float(p) for a, p in zip(ages, hp, strict=True)}
 
     def rank_frame(self, frame, errors: str = "raise"):
         """Rank a pandas (or Dask) DataFrame of cases; see model.frame.rank_frame."""
@@ -133,7 +134,7 @@ class Ranker:
 
         return rank_frame(self, frame, errors=errors)
 
-    def with_overrides(self, overrides: dict[str, float]) -> "Ranker":
+    def with_overrides(self, overrides: dict[str, float]) -> Ranker:
         """A ranker with some hand-set numbers changed for this session."""
         return Ranker(self.priors.with_values(overrides)) if overrides else self
 
@@ -153,8 +154,8 @@ _CACHE_LOCK = threading.Lock()
 
 def load_ranker(priors_dir: str | Path | None = None) -> Ranker:
     """The ranker for a priors folder (default: the repository's priors/), built once per
-    folder and content; editing the folder's files gives a fresh ranker."""
-    folder = Path(DEFAULT_PRIORS if priors_dir is None else priors_dir).resolve()
+    folder and content: editing the folder's files gives a fresh ranker."""
+    folder = DEFAULT_PRIORS if priors_dir is None else Path(priors_dir).resolve()
     key = (str(folder), _fingerprint(folder))
     with _CACHE_LOCK:
         ranker = _CACHE.get(key)
@@ -171,10 +172,14 @@ def rank(case, detail: bool = False) -> Ranking:
 
 
 def _fingerprint(folder: Path) -> tuple:
+    """Modification time and size of each priors file (cheap: four stat calls)."""
     out = []
-    for path in sorted(folder.glob("*.toml")) if folder.is_dir() else []:
-        st = path.stat()
-        out.append((path.name, st.st_mtime_ns, st.st_size))
+    for name in PRIOR_FILES:
+        try:
+            st = os.stat(os.path.join(folder, name))
+            out.append((st.st_mtime_ns, st.st_size))
+        except OSError:
+            out.append(None)
     return tuple(out)
 
 

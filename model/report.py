@@ -4,6 +4,7 @@ from __future__ import annotations
 import textwrap
 
 from .frequency import natural_frequency
+from .guidance import display_label
 
 LEVEL_TITLES = {"self_care": "Self-care", "see_doctor": "See a doctor", "prompt_evaluation": "Prompt evaluation"}
 NOT_A_DIAGNOSIS = ("This is not a diagnosis. It ranks likely causes from your answers using published "
@@ -20,7 +21,8 @@ def text_table(ranking, ranker, width: int = 78) -> str:
     hp = ranking.high_priority
     lines.append("")
     lines += textwrap.wrap(
-        f"High-priority check ({hp.label}): {_pct(hp.probability)}, {natural_frequency(hp.probability)} people "
+        f"High-priority check ({display_label(hp.label)}): {_pct(hp.probability)}, "
+        f"{natural_frequency(hp.probability)} people "
         f"with these answers; base rate {_base(ranking)}.", width)
     detail = ranking.detail
     per_cause = detail.get("per_cause", {})
@@ -66,7 +68,6 @@ def _base(ranking) -> str:
 def markdown_report(ranking, ranker, overrides: dict[str, float] | None = None, top: int = 3) -> str:
     """A short Markdown summary to take to a doctor: triage, answers, ranked causes, what drove the top ones."""
     from .explain import describe, explain
-    from .guidance import display_label
 
     vocab = ranker.vocabulary
     tri = ranking.triage

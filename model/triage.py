@@ -54,11 +54,11 @@ def triage(evidence: dict[str, str], hp: float, prompt_above: float, routine_abo
     routine = [text for (i, s), text in ROUTINE_FLAGS.items() if evidence.get(i) == s]
     chance = natural_frequency(hp)
     if hp > prompt_above:
-        prompt.append(f"The model puts the chance of {hp_label} at {chance}, above the "
-                      f"{natural_frequency(prompt_above)} level at which a prompt examination is advised.")
+        prompt.append(f"The model puts the chance of {hp_label} at {chance}, above the level "
+                      f"({_level(prompt_above)}) at which a prompt examination is advised.")
     elif hp > routine_above:
-        routine.append(f"The model puts the chance of {hp_label} at {chance}, above the "
-                       f"{natural_frequency(routine_above)} level at which a routine check is advised. "
+        routine.append(f"The model puts the chance of {hp_label} at {chance}, above the level "
+                       f"({_level(routine_above)}) at which a routine check is advised. "
                        "It is still far more likely to be something benign.")
     if prompt:
         return Triage("prompt_evaluation", tuple(prompt + routine))
@@ -68,6 +68,11 @@ def triage(evidence: dict[str, str], hp: float, prompt_above: float, routine_abo
         f"None of your answers is a warning sign, and the chance of {hp_label} is low ({chance}). "
         "Easing the likely triggers usually settles twitching; see a doctor if it lasts for weeks despite that.",
     ))
+
+
+def _level(p: float) -> str:
+    """A threshold in words: '1 in 200', '3 in 100'."""
+    return natural_frequency(p).removeprefix("about ")
 
 
 def triage_levels(evidence: np.ndarray, columns: dict[str, int], states: dict[str, tuple[str, ...]],

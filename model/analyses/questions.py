@@ -46,7 +46,7 @@ def next_questions(ranker, evidence: dict[str, str], probs: np.ndarray | None = 
         moved = np.abs(after - base) * p_answer[:, None]
         out.append({"input": spec.id, "question": spec.question, "information_gain": gain,
                     "most_affected": ranker.causes[int(np.argmax(moved.sum(axis=0)))],
-                    "answers": {s: float(p) for s, p in zip(spec.states, p_answer)}})
+                    "answers": {s: float(p) for s, p in zip(spec.states, p_answer, strict=True)}})
         row += k
     out.sort(key=lambda q: (-q["information_gain"], q["input"]))
     return out

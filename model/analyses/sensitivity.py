@@ -14,7 +14,7 @@ from ..network import node_tables
 from ..triage import LEVELS, triage_levels
 
 GRID = 9
-BISECT = 30
+BISECT = 40
 
 
 def sensitivity(ranker, evidence: dict[str, str], grid: int = GRID) -> list[dict]:
@@ -36,6 +36,16 @@ def sensitivity(ranker, evidence: dict[str, str], grid: int = GRID) -> list[dict
     hp = res.probs[:, hp_col].reshape(len(params), grid)
     tops = res.top.reshape(len(params), grid)
     levels = res.level.reshape(len(params), grid)
+    # turning points: for every number whose sweep changes the outcome, bisect between the
+    # changed grid point nearest its value and the value itself, all numbers in one batch
+    tasks = []  # (entry index, parameter index, outcome: "top" or "triage", changed grid value)
+    for k, i in enumerate(params):
+        for kind, changed in (("top", tops[k] != top), ("triage", levels[k] != level)):
+            if changed.any():
+                cand = np.flatnonzero(changed)
+                j = cand[np.argmin(np.abs(grid_vals[k, cand] - priors.parameters[i].value))]
+                tasks.append((k, i, kind, grid_vals[k, j]))
+    found = _bisect(ranker, evidence, base, tasks, top, level)
     out = []
     for k, i in enumerate(params):
         p = priors.parameters[i]
@@ -45,19 +55,40 @@ def sensitivity(ranker, evidence: dict[str, str], grid: int = GRID) -> list[dict
             "high_priority_at_low": float(hp[k, 0]), "high_priority_at_high": float(hp[k, -1]),
             "top_changes_at": None, "new_top": None, "triage_changes_at": None, "new_triage": None,
         }
-        if (tops[k] != top).any():
-            at, new = _crossing(ranker, evidence, base, i, grid_vals[k], tops[k] != top, lambda r: r.top != top)
-            entry.update(top_changes_at=at, new_top=ranker.causes[new.top[0]])
-        if (levels[k] != level).any():
-            at, new = _crossing(ranker, evidence, base, i, grid_vals[k], levels[k] != level, lambda r: r.level != level)
-            entry.update(triage_changes_at=at, new_triage=LEVELS[new.level[0]])
-        for key in ("top_changes_at", "triage_changes_at"):
-            if entry[key] is not None:
-                entry[key.replace("_at", "_by")] = abs(entry[key] - p.value)
+        for kind in ("top", "triage"):
+            if (k, kind) in found:
+                at, new = found[(k, kind)]
+                entry[f"{kind}_changes_at"] = at
+                entry[f"new_{kind}"] = ranker.causes[new] if kind == "top" else LEVELS[new]
+                entry[f"{kind}_changes_by"] = abs(at - p.value)
         entry["swing"] = abs(entry["top_at_high"] - entry["top_at_low"])
         out.append(entry)
     out.sort(key=lambda e: (e["top_changes_at"] is None and e["triage_changes_at"] is None, -e["swing"], e["parameter"]))
     return out
+
+
+def _bisect(ranker, evidence, base, tasks, top, level) -> dict:
+    """(entry, outcome) -> (the value nearest the current one at which the outcome first
+    differs, the new outcome there), bisecting every task at once."""
+    if not tasks:
+        return {}
+    priors = ranker.priors
+    inside = np.array([t[3] for t in tasks])
+    outside = np.array([priors.parameters[t[1]].value for t in tasks])
+    widths = np.array([priors.parameters[t[1]].high - priors.parameters[t[1]].low for t in tasks])
+    is_top = np.array([t[2] == "top" for t in tasks])
+    params = [t[1] for t in tasks]
+    for _ in range(BISECT):
+        if np.all(np.abs(inside - outside) < 1e-6 * np.maximum(widths, 1e-12)):
+            break
+        mid = 0.5 * (inside + outside)
+        res = _evaluate(ranker, evidence, _rows_each(priors, base, params, mid))
+        differs = np.where(is_top, res.top != top, res.level != level)
+        inside = np.where(differs, mid, inside)
+        outside = np.where(differs, outside, mid)
+    res = _evaluate(ranker, evidence, _rows_each(priors, base, params, inside))
+    return {(t[0], t[2]): (float(inside[n]), int(res.top[n] if t[2] == "top" else res.level[n]))
+            for n, t in enumerate(tasks)}
 
 
 class _Result:
@@ -76,11 +107,16 @@ def _evaluate(ranker, evidence, values: np.ndarray) -> _Result:
     hp = probs[:, ranker.causes.index(ranker.high_priority)]
     states = {i: s.states for i, s in ranker.vocabulary.inputs.items()}
     triage = ranker.priors.triage
-    level = np.array([
-        triage_levels(ev[r:r + 1], ranker.engine.column, states, hp[r:r + 1],
-                      values[r, triage["prompt_evaluation_above"]], values[r, triage["see_doctor_above"]])[0]
-        for r in range(values.shape[0])])
+    level = triage_levels(ev, ranker.engine.column, states, hp,
+                          values[:, triage["prompt_evaluation_above"]], values[:, triage["see_doctor_above"]])
     return _Result(probs, top, level)
+
+
+def _rows_each(priors, base, params, vals) -> np.ndarray:
+    """One parameter vector per (parameter, value) pair."""
+    from ..overrides import apply_overrides
+
+    return np.stack([apply_overrides(priors, {priors.parameters[i].id: float(v)}) for i, v in zip(params, vals, strict=True)])
 
 
 def _rows(priors, base, params, vals: np.ndarray) -> np.ndarray:
@@ -93,25 +129,3 @@ def _rows(priors, base, params, vals: np.ndarray) -> np.ndarray:
         for g, v in enumerate(vals[k]):
             rows[k * vals.shape[1] + g] = apply_overrides(priors, {pid: float(v)})
     return rows
-
-
-def _crossing(ranker, evidence, base, i, grid_vals, changed: np.ndarray, differs):
-    """The value nearest the current one at which the outcome first differs (bisection)."""
-    p = ranker.priors.parameters[i]
-    value = p.value
-    candidates = np.flatnonzero(changed)
-    j = candidates[np.argmin(np.abs(grid_vals[candidates] - value))]
-    inside = grid_vals[j]
-    # walk from the changed grid point towards the current value
-    outside = value
-    for _ in range(BISECT):
-        mid = 0.5 * (inside + outside)
-        res = _evaluate(ranker, evidence, _rows(ranker.priors, base, [i], np.array([[mid]])))
-        if differs(res)[0]:
-            inside = mid
-        else:
-            outside = mid
-        if abs(inside - outside) < 1e-6 * max(1e-12, p.high - p.low):
-            break
-    res = _evaluate(ranker, evidence, _rows(ranker.priors, base, [i], np.array([[inside]])))
-    return float(inside), res

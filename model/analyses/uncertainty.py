@@ -59,7 +59,7 @@ def how_sure(ranker, evidence: dict[str, str], probs: np.ndarray, n: int = DRAWS
                          ranker.threshold("see_doctor_above")).level
     t_prompt = values[ok, ranker.priors.triage["prompt_evaluation_above"]]
     t_routine = values[ok, ranker.priors.triage["see_doctor_above"]]
-    levels = [triage(evidence, h, a, b).level for h, a, b in zip(drawn[:, hp_col], t_prompt, t_routine)]
+    levels = [triage(evidence, h, a, b).level for h, a, b in zip(drawn[:, hp_col], t_prompt, t_routine, strict=True)]
     return {
         "per_cause": {c: {"interval": [float(lo[i]), float(hi[i])], "rank_stability": float(stability[i])}
                       for i, c in enumerate(ranker.causes)},

@@ -6,6 +6,10 @@ variables and log P(evidence). Rows may also carry their own tables (the uncerta
 draws and sensitivity sweeps), and nothing in the engine is specific to the
 twitch-causes network: any discrete network compiles.
 
+Calls with a handful of tree rows apply all findings in one stacked gather (fewer
+numpy calls); batches apply them finding by finding (less work per row). Both use the
+same tree, so one case gives the same numbers alone or inside a table (to ~1e-14).
+
 Exactness guard: findings are factorised into signed terms, and when the terms
 nearly cancel (P(evidence) tiny against the terms, as with several rare findings at
 once), those rows are recomputed with the small findings inside the tree, and if
@@ -22,7 +26,9 @@ from .leaves import Leaf, detect, factors, noisy_factors, terms
 from .spec import NetworkSpec
 
 CANCELLATION_LIMIT = 1e-5  # recompute a row when |sum of terms| < this x sum of |terms|
-SMALL_FAMILY = 1024  # the first fallback keeps leaves with at most this many family configs in the tree
+FEW_ROWS = 64  # up to this many tree rows: the few-row layout, all findings in one stacked gather
+FALLBACKS = (1024, False)  # leaves with at most this many table entries go into the tree, level by level
+BUDGET = 256  # largest merged clique: fewer, larger cliques mean fewer numpy calls but more work per row
 
 
 @dataclass(frozen=True)
@@ -30,17 +36,18 @@ class Posterior:
     marginals: dict[str, np.ndarray]  # query -> (n, card); NaN rows where impossible
     log_evidence: np.ndarray  # (n,) log P(evidence); -inf where impossible
     impossible: np.ndarray  # (n,) bool
+    unstable: np.ndarray | None = None  # (n,) rows left for `recompute` (infer(..., defer=True) only)
 
 
 class Engine:
     """Compiled once per network structure; `infer` is exact and batched."""
 
-    def __init__(self, spec: NetworkSpec, queries: list[str] | None = None, budget: int = 256,
+    def __init__(self, spec: NetworkSpec, queries: list[str] | None = None, budget: int = BUDGET,
                  factorise: bool | int = True):
         """queries: the variables whose marginals `infer` returns (default: all that
         stay in the tree). budget: largest clique (in configurations) that merging may
-        create. factorise: True for every product-form leaf, False for none, or a
-        number: only leaves whose table has more entries than that."""
+        create for batches. factorise: True for every product-form leaf, False for none,
+        or a number: only leaves whose table has more entries than that."""
         self.spec = spec
         self.names = spec.names
         self.column = {n: i for i, n in enumerate(self.names)}
@@ -63,15 +70,6 @@ class Engine:
         stray = [q for q in self.queries if q not in self.residual]
         if stray:
             raise ValueError(f"cannot query factorised leaves {stray}")
-        variables = spec.variables
-        self.tree = tree = JunctionTree({n: (variables[n].card, variables[n].parents) for n in self.residual}, budget)
-        tree.set_tables({n: variables[n].table for n in self.residual})
-        # evidence -> unary: column j of the unary matrix is state `_state[j]` of variable `_var[j]`
-        self._var = np.concatenate([np.full(tree.cards[n], self.column[n]) for n in self.residual])
-        self._state = np.concatenate([np.arange(tree.cards[n]) for n in self.residual])
-        self._blocks = np.array([tree.offset[n] for n in self.residual])
-        self._block_of = np.repeat(np.arange(len(self.residual)), [tree.cards[n] for n in self.residual])
-        # factorised leaves: evidence column, term lookup, parent columns, shared factors
         self._leaf_names = list(self.leaves)
         self._leaf_col = np.array([self.column[n] for n in self._leaf_names], dtype=np.intp)
         kmax = max((leaf.k for leaf in self.leaves.values()), default=1)
@@ -80,34 +78,47 @@ class Engine:
         for i, leaf in enumerate(self.leaves.values()):
             first, second = terms(leaf, np.arange(leaf.k))
             self._first[i, 1:leaf.k + 1], self._second[i, 1:leaf.k + 1] = first, second
-        self._cols = [np.concatenate([np.arange(tree.offset[p], tree.offset[p] + tree.cards[p]) for p in leaf.parents])
-                      for leaf in self.leaves.values()]
-        self._span = [(int(c.min()), int(c.max()) + 1) for c in self._cols]  # a leaf's factors act on this slice
-        self._shared = [self._stack(i, *factors(leaf, variables[n].table[None]))
-                        for i, (n, leaf) in enumerate(self.leaves.items())]
-        # the smallest product the shared leaf factors can reach: if far from underflow, skip rescaling
-        self._tiny = float(np.prod([g[g > 0].min() if (g > 0).any() else 1.0 for _, g in self._shared]))
+        self._factors = [factors(leaf, spec.variables[n].table[None]) for n, leaf in self.leaves.items()]
+        self.layout = _Layout(self, budget)
+        self.tree = self.layout.tree
         self._fallback: Engine | None = None
 
     # ------------------------------------------------------------------ public
-    def infer(self, evidence: np.ndarray, tables: dict | None = None) -> Posterior:
+    def infer(self, evidence: np.ndarray, tables: dict | None = None, defer: bool = False,
+              layout: str = "auto") -> Posterior:
         """Posterior marginals of `self.queries` for each row of `evidence` (n, V).
 
         tables: optional per-row tables, name -> array (n, card, *parent_cards) or a
         factored noisy table with n rows (see model.network.NoisyTable).
+        defer: leave the rows whose terms cancelled in `Posterior.unstable` (their values
+        are not final) so that a batch can `recompute` them all in one call.
+        layout: "auto" (findings applied in one stacked gather for a handful of tree
+        rows), or "batch" (finding by finding whatever the size), so that a table's
+        numbers do not depend on how it is split into chunks.
         """
         evidence = np.asarray(evidence, dtype=np.intp).reshape(-1, len(self.names))
         n = evidence.shape[0]
         if n == 0:
             return Posterior({q: np.zeros((0, self.spec.variables[q].card)) for q in self.queries},
                              np.zeros(0), np.zeros(0, dtype=bool))
-        case, sign, logc, unary = self._rows(evidence, tables)
-        bases = self._bases(tables, case) if tables else None
-        logz, marg, columns = self.tree.run(unary, self.queries, bases)
+        case, sign, choice, observed = self._terms(evidence)
+        few = layout == "auto" and case.size <= FEW_ROWS and not tables
+        plan = self.layout
+        logc, unary = plan.unary(evidence, case, choice, observed, tables, stacked=few)
+        bases = plan.bases(tables, evidence, case) if tables else None
+        patterns = plan.tree.pattern_ids(evidence)[:, case]
+        logz, marg, columns = plan.tree.run(unary, self.queries, bases, patterns)
         post = _combine(case, sign, logc + logz, marg, columns)
+        if defer:
+            return Posterior(post.marginals, post.log_evidence, post.impossible, post.unstable)
         if post.unstable.any():
             self._recompute(post, evidence, tables)
         return Posterior(post.marginals, post.log_evidence, post.impossible)
+
+    def recompute(self, evidence: np.ndarray, tables: dict | None = None, layout: str = "auto") -> Posterior:
+        """Exact results for rows that `infer(..., defer=True)` marked unstable."""
+        evidence = np.asarray(evidence, dtype=np.intp).reshape(-1, len(self.names))
+        return self._fallback_engine().infer(evidence, tables, layout=layout)
 
     def encode(self, cases: list[dict[str, str]]) -> np.ndarray:
         """Evidence matrix from dicts of state names (names must be valid)."""
@@ -118,15 +129,12 @@ class Engine:
         return ev
 
     # ------------------------------------------------------------------ steps
-    def _rows(self, evidence, tables):
-        """Unary factors for the tree, laid out (width, rows): one row per term of the
-        observed factorised leaves."""
+    def _terms(self, evidence):
+        """One tree row per term of the observed factorised leaves: the row's case, its
+        sign, and each leaf's chosen grade (-1: nothing to multiply)."""
         n = evidence.shape[0]
-        ev = evidence.T[self._var]
-        unary = np.ones((self.tree.width, n))
-        unary[:-1] = (ev < 0) | (ev == self._state[:, None])
         if not self.leaves:
-            return np.arange(n), np.ones(n), np.zeros(n), unary
+            return np.arange(n), np.ones(n), np.zeros((n, 0), dtype=np.intp), np.zeros((n, 0), dtype=np.intp)
         observed = evidence[:, self._leaf_col] + 1  # 0 = unknown
         which = np.arange(len(self._leaf_names))
         first = self._first[which, observed]
@@ -134,42 +142,115 @@ class Engine:
         twice = second >= 0
         rows_per = np.left_shift(1, twice.sum(axis=1))
         if (rows_per == 1).all():
-            case, choice, sign = np.arange(n), first, np.ones(n)
-        else:
-            case = np.repeat(np.arange(n), rows_per)
-            local = np.arange(case.size) - np.repeat(np.cumsum(rows_per) - rows_per, rows_per)
-            rank = np.repeat(np.cumsum(twice, axis=1) - 1, rows_per, axis=0)
-            pick_second = np.repeat(twice, rows_per, axis=0) & ((local[:, None] >> np.maximum(rank, 0)) & 1).astype(bool)
-            choice = np.where(pick_second, np.repeat(second, rows_per, axis=0), np.repeat(first, rows_per, axis=0))
-            sign = np.where(pick_second.sum(axis=1) % 2 == 1, -1.0, 1.0)
-            unary = np.repeat(unary, rows_per, axis=1)
-        logc = np.zeros(case.size)
-        tiny = self._tiny
-        for i in np.flatnonzero((observed > 0).any(axis=0)):
-            logcoef, gfac = self._leaf_tables(i, tables)
-            ch = choice[:, i]
-            ch = np.where(ch >= 0, ch, logcoef.shape[1] - 1)  # the constant grade: nothing to multiply
+            return np.arange(n), np.ones(n), first, observed
+        case = np.repeat(np.arange(n), rows_per)
+        local = np.arange(case.size) - np.repeat(np.cumsum(rows_per) - rows_per, rows_per)
+        rank = np.repeat(np.cumsum(twice, axis=1) - 1, rows_per, axis=0)
+        pick_second = np.repeat(twice, rows_per, axis=0) & ((local[:, None] >> np.maximum(rank, 0)) & 1).astype(bool)
+        choice = np.where(pick_second, np.repeat(second, rows_per, axis=0), np.repeat(first, rows_per, axis=0))
+        sign = np.where(pick_second.sum(axis=1) % 2 == 1, -1.0, 1.0)
+        return case, sign, choice, observed
+
+    def _recompute(self, post: _Combined, evidence, tables) -> None:
+        """Rows whose terms cancelled: redo them with more leaves inside the tree (the
+        rare findings that cancel have few parents), and so on down to none factorised."""
+        rows = np.flatnonzero(post.unstable)
+        sub_tables = None
+        if tables:
+            sub_tables = {n: (t.dense() if hasattr(t, "leak_cdf") else np.asarray(t))[rows] for n, t in tables.items()}
+        again = self._fallback_engine().infer(evidence[rows], sub_tables)
+        for q in self.queries:
+            post.marginals[q][rows] = again.marginals[q]
+        post.log_evidence[rows] = again.log_evidence
+        post.impossible[rows] = again.impossible
+
+    def _fallback_engine(self) -> Engine:
+        if self._fallback is None:
+            levels = FALLBACKS if self.factorise is True else FALLBACKS[FALLBACKS.index(self.factorise) + 1:]
+            self._fallback = Engine(self.spec, list(self.queries), self.budget, factorise=levels[0])
+        return self._fallback
+
+
+class _Layout:
+    """The junction tree of the engine's residual network, with the maps from evidence
+    and factorised leaves to its unary rows."""
+
+    def __init__(self, engine: Engine, budget: int):
+        spec, column = engine.spec, engine.column
+        variables = spec.variables
+        leaf_parents = {p for leaf in engine.leaves.values() for p in leaf.parents}
+        evidence_only = {n: column[n] for n in engine.residual if n not in leaf_parents and n not in engine.queries}
+        self.tree = tree = JunctionTree({n: (variables[n].card, variables[n].parents) for n in engine.residual},
+                                        budget, evidence_only)
+        tree.set_tables({n: variables[n].table for n in engine.residual})
+        self.engine = engine
+        # evidence -> unary: row j of the unary matrix is state `_state[j]` of variable `_var[j]`
+        kept = tree.unary_vars
+        self._var = np.concatenate([np.full(tree.cards[n], column[n]) for n in kept])
+        self._state = np.concatenate([np.arange(tree.cards[n]) for n in kept])
+        self._blocks = np.array([tree.offset[n] for n in kept])
+        self._block_of = np.repeat(np.arange(len(kept)), [tree.cards[n] for n in kept])
+        # each leaf's factors act on the unary rows of its parents: a contiguous slice
+        self._cols = [np.concatenate([np.arange(tree.offset[p], tree.offset[p] + tree.cards[p]) for p in leaf.parents])
+                      for leaf in engine.leaves.values()]
+        self._span = [(int(c.min()), int(c.max()) + 1) for c in self._cols]
+        self._shared = [self._stack(i, *f) for i, f in enumerate(engine._factors)]
+        # every leaf's shared factors stacked over the full unary height, for few-row calls:
+        # one gather applies all findings at once (grade k of leaf i is row _stack_at[i] + k)
+        sizes = [g.shape[2] for _, g in self._shared]
+        self._stack_at = np.cumsum([0] + sizes[:-1]).astype(np.intp)
+        self._stack_last = np.array(sizes, dtype=np.intp) - 1
+        self._stack_g = np.ones((sum(sizes), tree.width))
+        self._stack_logc = np.zeros(sum(sizes))
+        for i, (logcoef, gfac) in enumerate(self._shared):
             lo, hi = self._span[i]
-            if logcoef.shape[0] == 1:
-                logc += logcoef[0, ch]
-                unary[lo:hi] *= np.take(gfac[0], ch, axis=1)
-            else:
-                logc += logcoef[case, ch]
-                unary[lo:hi] *= gfac[case, :, ch].T
-                tiny = 0.0
+            at = self._stack_at[i]
+            self._stack_g[at:at + sizes[i], lo:hi] = gfac[0].T
+            self._stack_logc[at:at + sizes[i]] = logcoef[0]
+        # the smallest product the shared leaf factors can reach: if far from underflow, skip rescaling
+        self._tiny = float(np.prod([g[g > 0].min() if (g > 0).any() else 1.0 for _, g in self._shared]))
+
+    def unary(self, evidence, case, choice, observed, tables, stacked: bool = False):
+        """log coefficients (rows,) and unary factors (width, rows) of the tree rows;
+        stacked: apply all findings in one gather (for a handful of rows)."""
+        ev = evidence.T[self._var]
+        unary = np.ones((self.tree.width, evidence.shape[0]))
+        unary[:-1] = (ev < 0) | (ev == self._state[:, None])
+        if case.size != evidence.shape[0]:
+            unary = unary[:, case]
+        tiny = self._tiny
+        if not self._shared:
+            return np.zeros(case.size), unary
+        if stacked:
+            at = self._stack_at + np.where(choice >= 0, choice, self._stack_last)  # (rows, leaves)
+            unary *= self._stack_g[at].prod(axis=1).T
+            logc = self._stack_logc[at].sum(axis=1)
+        else:
+            logc = np.zeros(case.size)
+            for i in np.flatnonzero((observed > 0).any(axis=0)):
+                logcoef, gfac = self._leaf_tables(i, tables)
+                ch = np.where(choice[:, i] >= 0, choice[:, i], logcoef.shape[1] - 1)  # constant grade: no factor
+                lo, hi = self._span[i]
+                if logcoef.shape[0] == 1:
+                    logc += logcoef[0, ch]
+                    unary[lo:hi] *= np.take(gfac[0], ch, axis=1)
+                else:
+                    logc += logcoef[case, ch]
+                    unary[lo:hi] *= gfac[case, :, ch].T
+                    tiny = 0.0
         if tiny < 1e-200:  # factors could underflow: keep each variable's at most 1
             body = unary[:-1]
             top = np.maximum.reduceat(body, self._blocks, axis=0)
             body /= np.where(top > 0, top, 1.0)[self._block_of]
             with np.errstate(divide="ignore"):
                 logc += np.log(np.where(top > 0, top, 0.0)).sum(axis=0)
-        return case, sign, logc, unary
+        return logc, unary
 
     def _leaf_tables(self, i, tables):
-        name = self._leaf_names[i]
+        name = self.engine._leaf_names[i]
         if not tables or name not in tables:
             return self._shared[i]
-        leaf, table = self.leaves[name], tables[name]
+        leaf, table = self.engine.leaves[name], tables[name]
         if hasattr(table, "leak_cdf"):
             direct = noisy_factors(leaf, table)
             if direct is not None:
@@ -188,34 +269,20 @@ class Engine:
         gfac[:, self._cols[i] - lo, :k] = np.concatenate(g, axis=1)
         return logc, gfac
 
-    def _bases(self, tables, case):
+    def bases(self, tables, evidence, case) -> dict[int, np.ndarray]:
+        """Per-row clique tables (size, rows) for the cliques holding a per-row table."""
+        spec = self.engine.spec
         per_row = {n: (t.dense() if hasattr(t, "leak_cdf") else np.asarray(t)) for n, t in tables.items()
                    if n in self.tree.cards}
-        bases = []
-        for c in self.tree.cliques:
+        bases = {}
+        for i, c in enumerate(self.tree.cliques):
             if any(f in per_row for f in c.factors):
-                shared = {f: per_row.get(f, self.spec.variables[f].table[None]) for f in c.factors}
+                shared = {f: per_row.get(f, spec.variables[f].table[None]) for f in c.factors}
                 rows = max(t.shape[0] for t in shared.values())
                 full = {f: np.broadcast_to(t, (rows, *t.shape[1:])) for f, t in shared.items()}
-                bases.append(self.tree.clique_base(c, full)[case].T)
-            else:
-                bases.append(c.base[:, None])
+                ev = np.broadcast_to(evidence, (rows, evidence.shape[1])) if evidence.shape[0] != rows else evidence
+                bases[i] = self.tree.row_base(i, full, ev)[:, case]
         return bases
-
-    def _recompute(self, post: "_Combined", evidence, tables) -> None:
-        """Rows whose terms cancelled: redo them with fewer leaves factorised."""
-        if self._fallback is None:
-            level = SMALL_FAMILY if self.factorise is True else False
-            self._fallback = Engine(self.spec, list(self.queries), self.budget, factorise=level)
-        rows = np.flatnonzero(post.unstable)
-        sub_tables = None
-        if tables:
-            sub_tables = {n: (t.dense() if hasattr(t, "leak_cdf") else np.asarray(t))[rows] for n, t in tables.items()}
-        again = self._fallback.infer(evidence[rows], sub_tables)
-        for q in self.queries:
-            post.marginals[q][rows] = again.marginals[q]
-        post.log_evidence[rows] = again.log_evidence
-        post.impossible[rows] = again.impossible
 
 
 @dataclass
@@ -228,16 +295,21 @@ class _Combined:
 
 def _combine(case, sign, logw, marg, columns) -> _Combined:
     """Signed sum of each case's rows, in a per-case scale; marg is (total cards, rows)."""
-    starts = np.flatnonzero(np.r_[True, case[1:] != case[:-1]])
-    top = np.maximum.reduceat(logw, starts)
-    top = np.where(np.isfinite(top), top, 0.0)
-    w = sign * np.exp(logw - top[case])
-    den = np.add.reduceat(w, starts)
-    absden = np.add.reduceat(np.abs(w), starts)
+    if case.size == case[-1] + 1:  # one row per case: nothing to sum
+        top = np.where(np.isfinite(logw), logw, 0.0)
+        w = sign * np.exp(logw - top)
+        den, absden, summed = w, np.abs(w), marg * w
+    else:
+        starts = np.flatnonzero(np.r_[True, case[1:] != case[:-1]])
+        top = np.maximum.reduceat(logw, starts)
+        top = np.where(np.isfinite(top), top, 0.0)
+        w = sign * np.exp(logw - top[case])
+        den = np.add.reduceat(w, starts)
+        absden = np.add.reduceat(np.abs(w), starts)
+        summed = np.add.reduceat(marg * w, starts, axis=1)
     impossible = ~(absden > 0)
     unstable = ~impossible & (den <= absden * CANCELLATION_LIMIT)
     safe = np.where(impossible | unstable, 1.0, den)
-    summed = marg * w if len(starts) == len(case) else np.add.reduceat(marg * w, starts, axis=1)
     post = np.clip((summed / safe).T, 0.0, 1.0)
     post[impossible] = np.nan
     with np.errstate(divide="ignore"):

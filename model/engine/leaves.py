@@ -76,7 +76,7 @@ def factors(leaf: Leaf, tables: np.ndarray):
         c = cj[(slice(None), *ref)]
         coef[:, j] = c
         safe = np.where(c > 0, c, 1.0)
-        for p, card in enumerate(leaf.cards):
+        for p in range(len(leaf.cards)):
             idx = list(ref)
             idx[p] = slice(None)
             g[p][:, :, j] = np.where(c[:, None] > 0, cj[(slice(None), *idx)] / safe[:, None], 0.0)

@@ -38,7 +38,7 @@ class NetworkSpec:
                 kids[p].append(v.name)
         return kids
 
-    def with_tables(self, tables: dict[str, np.ndarray]) -> "NetworkSpec":
+    def with_tables(self, tables: dict[str, np.ndarray]) -> NetworkSpec:
         """The same structure with some tables replaced (shape (card, *parent_cards))."""
         return NetworkSpec({n: Variable(v.name, v.states, v.parents, np.asarray(tables.get(n, v.table), dtype=float))
                             for n, v in self.variables.items()})
