@@ -36,7 +36,9 @@ def test_rank_table_is_readable(capsys):
     code, out, _ = run(capsys, "rank", "caffeine=high", "twitching=yes")
     assert code == 0
     assert out.startswith("Triage: Self-care")
-    assert "Caffeine" in out.splitlines()[out.splitlines().index(next(l for l in out.splitlines() if l.startswith(" #"))) + 1]
+    lines = out.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.startswith(" #"))
+    assert "Caffeine" in lines[header + 1]
     assert "not a diagnosis" in out
 
 

@@ -1,6 +1,5 @@
 """How sure: seeded draws within the priors' ranges, intervals and stability."""
 import numpy as np
-import pytest
 
 from model import rank
 from model.analyses.uncertainty import draw_values, how_sure, posteriors_under
@@ -28,7 +27,7 @@ def test_a_drawn_row_equals_ranking_with_those_numbers(ranker):
     drawn = posteriors_under(ranker, case, values)
     ids = [p.id for p in ranker.priors.parameters]
     for r in range(3):
-        other = ranker.with_overrides({pid: float(v) for pid, v in zip(ids, values[r])})
+        other = ranker.with_overrides({pid: float(v) for pid, v in zip(ids, values[r], strict=True)})
         expected = np.array([other.rank(case).probability(c) for c in ranker.causes])
         assert np.abs(drawn[r] - expected).max() < 1e-9
 
