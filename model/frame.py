@@ -138,13 +138,13 @@ def rank_matrix(ranker, evidence: np.ndarray, labels=None, errors: str = "raise"
     unstable = np.zeros(n, dtype=bool)
     for start in range(0, n, CHUNK):
         post = ranker.engine.infer(evidence[start:start + CHUNK], defer=True, layout="batch")
-        probs[start:start + CHUNK] = np.column_stack([post.marginals[c][:, 1] for c in ranker.causes])
+        probs[start:start + CHUNK] = ranker.present(post)
         impossible[start:start + CHUNK] = post.impossible
         unstable[start:start + CHUNK] = post.unstable
     if unstable.any():  # rows whose factorised terms cancelled: exact again, in one call
         rows = np.flatnonzero(unstable)
         again = ranker.engine.recompute(evidence[rows], layout="batch")
-        probs[rows] = np.column_stack([again.marginals[c][:, 1] for c in ranker.causes])
+        probs[rows] = ranker.present(again)
         impossible[rows] = again.impossible
     if impossible.any() and errors == "raise":
         row = int(np.flatnonzero(impossible)[0])

@@ -102,7 +102,11 @@ class Ranker:
             raise ImpossibleEvidenceError(
                 "these answers are impossible under the model (some priors are 0 or 1)"
                 + (f": {shown}" if shown is not None else f" (row {row})"))
-        return np.column_stack([post.marginals[c][:, 1] for c in self.causes])
+        return self.present(post)
+
+    def present(self, post) -> np.ndarray:
+        """(n, causes) P(cause present) from an engine result, in `self.causes` order."""
+        return post.stacked[:, [post.columns[c].start + 1 for c in self.causes]]  # state 1 = present
 
     def _ranking(self, evidence: dict[str, str], probs: np.ndarray) -> Ranking:
         labels = self.priors.causes
@@ -171,12 +175,18 @@ def rank(case, detail: bool = False) -> Ranking:
     return load_ranker().rank(case, detail=detail)
 
 
+_PATHS: dict[Path, tuple[str, ...]] = {}
+
+
 def _fingerprint(folder: Path) -> tuple:
     """Modification time and size of each priors file (cheap: four stat calls)."""
+    paths = _PATHS.get(folder)
+    if paths is None:
+        paths = _PATHS[folder] = tuple(os.path.join(folder, name) for name in PRIOR_FILES)
     out = []
-    for name in PRIOR_FILES:
+    for path in paths:
         try:
-            st = os.stat(os.path.join(folder, name))
+            st = os.stat(path)
             out.append((st.st_mtime_ns, st.st_size))
         except OSError:
             out.append(None)

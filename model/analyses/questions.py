@@ -29,7 +29,7 @@ def next_questions(ranker, evidence: dict[str, str], probs: np.ndarray | None = 
         return []
     rows = [dict(evidence)] + [{**evidence, i.id: s} for i in open_inputs for s in i.states]
     post = ranker.engine.infer(ranker.engine.encode(rows))
-    marg = np.column_stack([post.marginals[c][:, 1] for c in ranker.causes])  # (rows, causes)
+    marg = ranker.present(post)  # (rows, causes)
     weights = np.array([HIGH_PRIORITY_WEIGHT if c == ranker.high_priority else 1.0 for c in ranker.causes])
     base = marg[0]
     h_now = _entropy(base)

@@ -100,7 +100,7 @@ def _evaluate(ranker, evidence, values: np.ndarray) -> _Result:
     tables = node_tables(ranker.priors, values)
     ev = np.repeat(ranker.engine.encode([evidence]), values.shape[0], axis=0)
     post = ranker.engine.infer(ev, tables)
-    probs = np.nan_to_num(np.column_stack([post.marginals[c][:, 1] for c in ranker.causes]), nan=0.0)
+    probs = np.nan_to_num(ranker.present(post), nan=0.0)
     ids = np.array(ranker.causes)
     tie = np.argsort(np.argsort(ids))  # ties broken by id, as in the public ranking
     top = np.lexsort((np.broadcast_to(tie, probs.shape).T, -probs.T), axis=0)[0]

@@ -74,7 +74,7 @@ def posteriors_under(ranker, evidence: dict[str, str], values: np.ndarray) -> np
     tables = node_tables(ranker.priors, values)
     ev = np.repeat(ranker.engine.encode([evidence]), values.shape[0], axis=0)
     post = ranker.engine.infer(ev, tables)
-    out = np.column_stack([post.marginals[c][:, 1] for c in ranker.causes])
+    out = ranker.present(post)
     out[post.impossible] = np.nan
     return out
 

@@ -6,9 +6,12 @@ variables and log P(evidence). Rows may also carry their own tables (the uncerta
 draws and sensitivity sweeps), and nothing in the engine is specific to the
 twitch-causes network: any discrete network compiles.
 
-Calls with a handful of tree rows apply all findings in one stacked gather (fewer
-numpy calls); batches apply them finding by finding (less work per row). Both use the
-same tree, so one case gives the same numbers alone or inside a table (to ~1e-14).
+Two layouts of the same network are compiled: for a handful of tree rows, large
+cliques and all findings applied in one stacked gather (fewer numpy calls); for
+batches, smaller cliques and the findings applied as log-space sums (less work per
+row). A case gives the same numbers alone or inside a table to ~1e-14: where its
+signed terms cancel enough to amplify rounding beyond that, it is redone in the batch
+layout.
 
 Exactness guard: findings are factorised into signed terms, and when the terms
 nearly cancel (P(evidence) tiny against the terms, as with several rare findings at
@@ -20,23 +23,33 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import sparse
 
 from .jtree import JunctionTree
 from .leaves import Leaf, detect, factors, noisy_factors, terms
 from .spec import NetworkSpec
 
 CANCELLATION_LIMIT = 1e-5  # recompute a row when |sum of terms| < this x sum of |terms|
+ZERO_LOG = -1e4  # log of a zero factor in the log-space product (exp gives exactly 0)
 FEW_ROWS = 64  # up to this many tree rows: the few-row layout, all findings in one stacked gather
 FALLBACKS = (1024, False)  # leaves with at most this many table entries go into the tree, level by level
-BUDGET = 256  # largest merged clique: fewer, larger cliques mean fewer numpy calls but more work per row
+BUDGET = 256  # largest merged clique for batches: smaller cliques, less work per row
+FEW_BUDGET = 4096  # for a handful of rows: one large clique, fewer numpy calls
+CONSISTENT_RATIO = 1000.0  # a few-row case whose terms cancel more than this is redone in the batch layout
 
 
 @dataclass(frozen=True)
 class Posterior:
-    marginals: dict[str, np.ndarray]  # query -> (n, card); NaN rows where impossible
+    stacked: np.ndarray  # (n, total cards): every query's marginal side by side; NaN rows where impossible
+    columns: dict[str, slice]  # query -> its columns in `stacked`
     log_evidence: np.ndarray  # (n,) log P(evidence); -inf where impossible
     impossible: np.ndarray  # (n,) bool
     unstable: np.ndarray | None = None  # (n,) rows left for `recompute` (infer(..., defer=True) only)
+
+    @property
+    def marginals(self) -> dict[str, np.ndarray]:
+        """query -> (n, card) view into `stacked`."""
+        return {q: self.stacked[:, sl] for q, sl in self.columns.items()}
 
 
 class Engine:
@@ -80,6 +93,7 @@ class Engine:
             self._first[i, 1:leaf.k + 1], self._second[i, 1:leaf.k + 1] = first, second
         self._factors = [factors(leaf, spec.variables[n].table[None]) for n, leaf in self.leaves.items()]
         self.layout = _Layout(self, budget)
+        self.few_layout = _Layout(self, max(budget, FEW_BUDGET)) if factorise is True else self.layout
         self.tree = self.layout.tree
         self._fallback: Engine | None = None
 
@@ -99,21 +113,33 @@ class Engine:
         evidence = np.asarray(evidence, dtype=np.intp).reshape(-1, len(self.names))
         n = evidence.shape[0]
         if n == 0:
-            return Posterior({q: np.zeros((0, self.spec.variables[q].card)) for q in self.queries},
-                             np.zeros(0), np.zeros(0, dtype=bool))
+            columns, at = {}, 0
+            for q in self.queries:
+                columns[q] = slice(at, at + self.spec.variables[q].card)
+                at += self.spec.variables[q].card
+            return Posterior(np.zeros((0, at)), columns, np.zeros(0), np.zeros(0, dtype=bool))
         case, sign, choice, observed = self._terms(evidence)
         few = layout == "auto" and case.size <= FEW_ROWS and not tables
-        plan = self.layout
+        plan = self.few_layout if few else self.layout
         logc, unary = plan.unary(evidence, case, choice, observed, tables, stacked=few)
         bases = plan.bases(tables, evidence, case) if tables else None
         patterns = plan.tree.pattern_ids(evidence)[:, case]
         logz, marg, columns = plan.tree.run(unary, self.queries, bases, patterns)
-        post = _combine(case, sign, logc + logz, marg, columns)
+        post = _combine(case, sign, logc + logz, marg, columns, sparse_sums=not few)
+        if few and plan is not self.layout:
+            redo = np.flatnonzero(post.ratio > CONSISTENT_RATIO)
+            if redo.size:  # the two layouts' rounding could differ visibly here: use the batch one
+                again = self.infer(evidence[redo], defer=defer, layout="batch")
+                for q, sl in post.columns.items():  # the layouts order their columns differently
+                    post.stacked[redo, sl] = again.stacked[:, again.columns[q]]
+                post.log_evidence[redo] = again.log_evidence
+                post.impossible[redo] = again.impossible
+                post.unstable[redo] = again.unstable if again.unstable is not None else False
         if defer:
-            return Posterior(post.marginals, post.log_evidence, post.impossible, post.unstable)
+            return Posterior(post.stacked, post.columns, post.log_evidence, post.impossible, post.unstable)
         if post.unstable.any():
             self._recompute(post, evidence, tables)
-        return Posterior(post.marginals, post.log_evidence, post.impossible)
+        return Posterior(post.stacked, post.columns, post.log_evidence, post.impossible)
 
     def recompute(self, evidence: np.ndarray, tables: dict | None = None, layout: str = "auto") -> Posterior:
         """Exact results for rows that `infer(..., defer=True)` marked unstable."""
@@ -145,10 +171,15 @@ class Engine:
             return np.arange(n), np.ones(n), first, observed
         case = np.repeat(np.arange(n), rows_per)
         local = np.arange(case.size) - np.repeat(np.cumsum(rows_per) - rows_per, rows_per)
-        rank = np.repeat(np.cumsum(twice, axis=1) - 1, rows_per, axis=0)
-        pick_second = np.repeat(twice, rows_per, axis=0) & ((local[:, None] >> np.maximum(rank, 0)) & 1).astype(bool)
-        choice = np.where(pick_second, np.repeat(second, rows_per, axis=0), np.repeat(first, rows_per, axis=0))
-        sign = np.where(pick_second.sum(axis=1) % 2 == 1, -1.0, 1.0)
+        choice = first[case]
+        flips = np.zeros(case.size, dtype=np.intp)
+        some = np.flatnonzero(twice.any(axis=0))  # only leaves with a second term somewhere need bits
+        rank = np.cumsum(twice[:, some], axis=1) - 1  # which bit of the row's term index is this leaf's
+        for k, i in enumerate(some):
+            pick = twice[case, i] & ((local >> np.maximum(rank[case, k], 0)) & 1).astype(bool)
+            choice[pick, i] = second[case[pick], i]
+            flips += pick
+        sign = np.where(flips % 2 == 1, -1.0, 1.0)
         return case, sign, choice, observed
 
     def _recompute(self, post: _Combined, evidence, tables) -> None:
@@ -159,8 +190,8 @@ class Engine:
         if tables:
             sub_tables = {n: (t.dense() if hasattr(t, "leak_cdf") else np.asarray(t))[rows] for n, t in tables.items()}
         again = self._fallback_engine().infer(evidence[rows], sub_tables)
-        for q in self.queries:
-            post.marginals[q][rows] = again.marginals[q]
+        for q, sl in post.columns.items():
+            post.stacked[rows, sl] = again.stacked[:, again.columns[q]]
         post.log_evidence[rows] = again.log_evidence
         post.impossible[rows] = again.impossible
 
@@ -207,6 +238,14 @@ class _Layout:
             at = self._stack_at[i]
             self._stack_g[at:at + sizes[i], lo:hi] = gfac[0].T
             self._stack_logc[at:at + sizes[i]] = logcoef[0]
+        # the same in log space (live unary rows, then the log coefficient), for batches: a row's
+        # log factors are the sum of its chosen grades' columns (a zero factor becomes -1e4,
+        # whose exp is exactly 0)
+        with np.errstate(divide="ignore"):
+            logs = np.log(np.concatenate([self._stack_g[:, :-1], np.exp(self._stack_logc)[:, None]], axis=1))
+        logs = np.maximum(logs, ZERO_LOG)
+        self._live = np.flatnonzero((logs[:, :-1] != 0).any(axis=0))  # unary rows some finding changes
+        self._stack_log_t = np.ascontiguousarray(logs[:, np.r_[self._live, logs.shape[1] - 1]].T)
         # the smallest product the shared leaf factors can reach: if far from underflow, skip rescaling
         self._tiny = float(np.prod([g[g > 0].min() if (g > 0).any() else 1.0 for _, g in self._shared]))
 
@@ -217,7 +256,7 @@ class _Layout:
         unary = np.ones((self.tree.width, evidence.shape[0]))
         unary[:-1] = (ev < 0) | (ev == self._state[:, None])
         if case.size != evidence.shape[0]:
-            unary = unary[:, case]
+            unary = unary.take(case, axis=1)
         tiny = self._tiny
         if not self._shared:
             return np.zeros(case.size), unary
@@ -225,6 +264,17 @@ class _Layout:
             at = self._stack_at + np.where(choice >= 0, choice, self._stack_last)  # (rows, leaves)
             unary *= self._stack_g[at].prod(axis=1).T
             logc = self._stack_logc[at].sum(axis=1)
+        elif not tables:
+            at = self._stack_at + np.where(choice >= 0, choice, self._stack_last)  # (rows, leaves)
+            # every row's log factors: its chosen grades' rows of the log table, added leaf by leaf
+            # in a fixed order, so a row's numbers never depend on the other rows of the batch
+            logs = self._stack_log_t[:, at[:, 0]]
+            for leaf in range(1, at.shape[1]):
+                logs += self._stack_log_t[:, at[:, leaf]]
+            logc = logs[-1]
+            factor = np.exp(logs[:-1])
+            for k, row in enumerate(self._live):  # row by row: contiguous, unlike a fancy-indexed update
+                unary[row] *= factor[k]
         else:
             logc = np.zeros(case.size)
             for i in np.flatnonzero((observed > 0).any(axis=0)):
@@ -287,18 +337,23 @@ class _Layout:
 
 @dataclass
 class _Combined:
-    marginals: dict[str, np.ndarray]
+    stacked: np.ndarray
+    columns: dict[str, slice]
     log_evidence: np.ndarray
     impossible: np.ndarray
     unstable: np.ndarray
+    ratio: np.ndarray  # sum of |terms| / |sum of terms| per case: how much rounding is amplified
 
 
-def _combine(case, sign, logw, marg, columns) -> _Combined:
-    """Signed sum of each case's rows, in a per-case scale; marg is (total cards, rows)."""
-    if case.size == case[-1] + 1:  # one row per case: nothing to sum
+def _combine(case, sign, logw, marg, columns, sparse_sums: bool = True) -> _Combined:
+    """Signed sum of each case's rows, in a per-case scale; marg is (rows, total cards).
+
+    sparse_sums: sum with one sparse product (batches: the same arithmetic whatever the
+    batch size) rather than reduceat (cheaper for a handful of rows)."""
+    if case.size == case[-1] + 1 and not sparse_sums:  # one row per case: nothing to sum
         top = np.where(np.isfinite(logw), logw, 0.0)
         w = sign * np.exp(logw - top)
-        den, absden, summed = w, np.abs(w), marg * w
+        den, absden, summed = w, np.abs(w), marg * w[:, None]
     else:
         starts = np.flatnonzero(np.r_[True, case[1:] != case[:-1]])
         top = np.maximum.reduceat(logw, starts)
@@ -306,12 +361,19 @@ def _combine(case, sign, logw, marg, columns) -> _Combined:
         w = sign * np.exp(logw - top[case])
         den = np.add.reduceat(w, starts)
         absden = np.add.reduceat(np.abs(w), starts)
-        summed = np.add.reduceat(marg * w, starts, axis=1)
+        if not sparse_sums:
+            summed = np.add.reduceat(marg * w[:, None], starts, axis=0)
+        else:  # each case's weighted sum of its rows' marginals, as one sparse product
+            cases = sparse.csr_matrix((w, np.arange(case.size), np.r_[starts, case.size]),
+                                      shape=(starts.size, case.size))
+            summed = cases @ marg
     impossible = ~(absden > 0)
     unstable = ~impossible & (den <= absden * CANCELLATION_LIMIT)
     safe = np.where(impossible | unstable, 1.0, den)
-    post = np.clip((summed / safe).T, 0.0, 1.0)
+    post = np.clip(summed / safe[:, None], 0.0, 1.0)
     post[impossible] = np.nan
     with np.errstate(divide="ignore"):
         log_e = np.where(impossible, -np.inf, top + np.log(np.where(den > 0, den, 1.0)))
-    return _Combined({q: post[:, sl] for q, sl in columns.items()}, log_e, impossible, unstable)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(impossible, 1.0, absden / np.where(den > 0, den, 0.0))
+    return _Combined(post, columns, log_e, impossible, unstable, ratio)

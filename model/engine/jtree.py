@@ -154,6 +154,8 @@ class JunctionTree:
             c = self.cliques[i]
             cols[:len(c.cols), start:start + c.size] = c.cols
         self.sat_cols = cols
+        self.sat_sum = np.zeros((len(self.sat), len(self.sat_of)))
+        self.sat_sum[self.sat_of, np.arange(len(self.sat_of))] = 1.0
 
     def set_tables(self, tables: dict[str, np.ndarray]) -> None:
         """Shared tables (card, *parent_cards) for every variable."""
@@ -250,7 +252,7 @@ class JunctionTree:
                     m[start + np.arange(c.size), j + c.index[q]] = 1.0
                     columns[q] = slice(col + j, col + j + self.cards[q])
                     j += self.cards[q]
-                projections.append((home, col, m.T.copy()))
+                projections.append((home, col, np.ascontiguousarray(m.T)))
                 col += j
             tree_queries = [q for q in queries if self.home[q] not in sat_pos]
             self._plans[queries] = (self._needed(tree_queries), projections, col, columns)
@@ -278,9 +280,11 @@ class JunctionTree:
             p = unary[self.sat_cols[0]] * base if len(self.sat_cols) else base
             for col in self.sat_cols[1:]:
                 p *= unary[col]
-            z = np.add.reduceat(p, self.sat_starts, axis=0)
+            z = self.sat_sum @ p  # each satellite's normaliser
+            whole = z.prod(axis=0)
             with np.errstate(divide="ignore"):
-                logz += np.log(z).sum(axis=0)
+                # one log per row, unless the product could have underflowed
+                logz += np.log(whole) if whole.min(initial=1.0) > 1e-250 else np.log(z).sum(axis=0)
             p /= np.where(z > 0, z, 1.0)[self.sat_of]
             belief["sat"] = p
         psi = {}
@@ -316,9 +320,9 @@ class JunctionTree:
                 b = psi[i] * ratio[c.ext]
                 s = b.sum(axis=0)
                 belief[i] = b / np.where(s > 0, s, 1.0)
-        out = np.empty((width, n))
+        out = np.empty((n, width))
         for home, start, m in projections:
-            out[start:start + m.shape[0]] = m @ belief[home]
+            out[:, start:start + m.shape[0]] = (m @ belief[home]).T
         return logz, out, columns
 
     def _start(self, i: int, n: int, bases, patterns) -> np.ndarray:
