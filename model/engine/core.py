@@ -8,8 +8,8 @@ twitch-causes network: any discrete network compiles.
 
 Two layouts of the same network are compiled: for a handful of tree rows, large
 cliques and all findings applied in one stacked gather (fewer numpy calls); for
-batches, smaller cliques and the findings applied as log-space sums (less work per
-row). A case gives the same numbers alone or inside a table to ~1e-14: where its
+batches, smaller cliques and the findings applied in precomputed groups (less work
+per row). A case gives the same numbers alone or inside a table to ~1e-14: where its
 signed terms cancel enough to amplify rounding beyond that, it is redone in the batch
 layout.
 
@@ -30,8 +30,8 @@ from .leaves import Leaf, detect, factors, noisy_factors, terms
 from .spec import NetworkSpec
 
 CANCELLATION_LIMIT = 1e-5  # recompute a row when |sum of terms| < this x sum of |terms|
-ZERO_LOG = -1e4  # log of a zero factor in the log-space product (exp gives exactly 0)
-FEW_ROWS = 64  # up to this many tree rows: the few-row layout, all findings in one stacked gather
+FEW_ROWS = 64
+GROUP_SIZE = 64  # most grade combinations per precomputed group of findings  # up to this many tree rows: the few-row layout, all findings in one stacked gather
 FALLBACKS = (1024, False)  # leaves with at most this many table entries go into the tree, level by level
 BUDGET = 256  # largest merged clique for batches: smaller cliques, less work per row
 FEW_BUDGET = 4096  # for a handful of rows: one large clique, fewer numpy calls
@@ -238,14 +238,20 @@ class _Layout:
             at = self._stack_at[i]
             self._stack_g[at:at + sizes[i], lo:hi] = gfac[0].T
             self._stack_logc[at:at + sizes[i]] = logcoef[0]
-        # the same in log space (live unary rows, then the log coefficient), for batches: a row's
-        # log factors are the sum of its chosen grades' columns (a zero factor becomes -1e4,
-        # whose exp is exactly 0)
-        with np.errstate(divide="ignore"):
-            logs = np.log(np.concatenate([self._stack_g[:, :-1], np.exp(self._stack_logc)[:, None]], axis=1))
-        logs = np.maximum(logs, ZERO_LOG)
-        self._live = np.flatnonzero((logs[:, :-1] != 0).any(axis=0))  # unary rows some finding changes
-        self._stack_log_t = np.ascontiguousarray(logs[:, np.r_[self._live, logs.shape[1] - 1]].T)
+        # for batches: the unary rows some finding changes, and the findings grouped so that each
+        # group's grade combinations (at most GROUP_SIZE) index one precomputed product of their
+        # factors (and sum of their log coefficients): a row then needs one gather per group
+        self._live = np.flatnonzero((self._stack_g[:, :-1] != 1.0).any(axis=0))
+        live_g = np.ascontiguousarray(self._stack_g[:, self._live].T)  # (live rows, stacked grades)
+        self._groups = []
+        group: list[int] = []
+        for i in range(len(sizes)):
+            if group and np.prod([sizes[j] for j in group + [i]]) > GROUP_SIZE:
+                self._groups.append(self._group_table(group, sizes, live_g))
+                group = []
+            group.append(i)
+        if group:
+            self._groups.append(self._group_table(group, sizes, live_g))
         # the smallest product the shared leaf factors can reach: if far from underflow, skip rescaling
         self._tiny = float(np.prod([g[g > 0].min() if (g > 0).any() else 1.0 for _, g in self._shared]))
 
@@ -265,14 +271,17 @@ class _Layout:
             unary *= self._stack_g[at].prod(axis=1).T
             logc = self._stack_logc[at].sum(axis=1)
         elif not tables:
-            at = self._stack_at + np.where(choice >= 0, choice, self._stack_last)  # (rows, leaves)
-            # every row's log factors: its chosen grades' rows of the log table, added leaf by leaf
-            # in a fixed order, so a row's numbers never depend on the other rows of the batch
-            logs = self._stack_log_t[:, at[:, 0]]
-            for leaf in range(1, at.shape[1]):
-                logs += self._stack_log_t[:, at[:, leaf]]
-            logc = logs[-1]
-            factor = np.exp(logs[:-1])
+            grade = np.where(choice.T >= 0, choice.T, self._stack_last[:, None])  # (leaves, rows)
+            # every row's factors: its grade combination's column of each group's table, multiplied
+            # group by group in a fixed order, so a row's numbers never depend on the rest of the batch
+            factor, logc = None, None
+            for leaves, radix, table, logcoef in self._groups:
+                combo = grade[leaves[0]] * radix[0]
+                for j, r in zip(leaves[1:], radix[1:], strict=True):
+                    combo += grade[j] * r
+                part, lc = table[:, combo], logcoef[combo]
+                factor = part if factor is None else factor * part
+                logc = lc if logc is None else logc + lc
             for k, row in enumerate(self._live):  # row by row: contiguous, unlike a fancy-indexed update
                 unary[row] *= factor[k]
         else:
@@ -295,6 +304,19 @@ class _Layout:
             with np.errstate(divide="ignore"):
                 logc += np.log(np.where(top > 0, top, 0.0)).sum(axis=0)
         return logc, unary
+
+    def _group_table(self, leaves: list[int], sizes: list[int], live_g: np.ndarray):
+        """(leaves, radix, factors, log coefficients) of a group of findings: at combination
+        sum(grade * radix), the product of their factors on the live rows, and the sum of
+        their log coefficients."""
+        radix = np.cumprod([1] + [sizes[j] for j in leaves[:0:-1]])[::-1].astype(np.intp)
+        grades = np.indices([sizes[j] for j in leaves]).reshape(len(leaves), -1)  # C order = radix order
+        factors = np.ones((live_g.shape[0], grades.shape[1]))
+        logc = np.zeros(grades.shape[1])
+        for k, j in enumerate(leaves):
+            factors *= live_g[:, self._stack_at[j] + grades[k]]
+            logc += self._stack_logc[self._stack_at[j] + grades[k]]
+        return leaves, radix, factors, logc
 
     def _leaf_tables(self, i, tables):
         name = self.engine._leaf_names[i]
@@ -346,14 +368,14 @@ class _Combined:
 
 
 def _combine(case, sign, logw, marg, columns, sparse_sums: bool = True) -> _Combined:
-    """Signed sum of each case's rows, in a per-case scale; marg is (rows, total cards).
+    """Signed sum of each case's rows, in a per-case scale; marg is (total cards, rows).
 
     sparse_sums: sum with one sparse product (batches: the same arithmetic whatever the
     batch size) rather than reduceat (cheaper for a handful of rows)."""
     if case.size == case[-1] + 1 and not sparse_sums:  # one row per case: nothing to sum
         top = np.where(np.isfinite(logw), logw, 0.0)
         w = sign * np.exp(logw - top)
-        den, absden, summed = w, np.abs(w), marg * w[:, None]
+        den, absden, summed = w, np.abs(w), (marg * w).T
     else:
         starts = np.flatnonzero(np.r_[True, case[1:] != case[:-1]])
         top = np.maximum.reduceat(logw, starts)
@@ -362,11 +384,11 @@ def _combine(case, sign, logw, marg, columns, sparse_sums: bool = True) -> _Comb
         den = np.add.reduceat(w, starts)
         absden = np.add.reduceat(np.abs(w), starts)
         if not sparse_sums:
-            summed = np.add.reduceat(marg * w[:, None], starts, axis=0)
+            summed = np.add.reduceat(marg * w, starts, axis=1).T
         else:  # each case's weighted sum of its rows' marginals, as one sparse product
             cases = sparse.csr_matrix((w, np.arange(case.size), np.r_[starts, case.size]),
                                       shape=(starts.size, case.size))
-            summed = cases @ marg
+            summed = (marg @ cases.T).T
     impossible = ~(absden > 0)
     unstable = ~impossible & (den <= absden * CANCELLATION_LIMIT)
     safe = np.where(impossible | unstable, 1.0, den)

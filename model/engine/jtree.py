@@ -320,9 +320,9 @@ class JunctionTree:
                 b = psi[i] * ratio[c.ext]
                 s = b.sum(axis=0)
                 belief[i] = b / np.where(s > 0, s, 1.0)
-        out = np.empty((n, width))
+        out = np.empty((width, n))
         for home, start, m in projections:
-            out[:, start:start + m.shape[0]] = (m @ belief[home]).T
+            out[start:start + m.shape[0]] = m @ belief[home]
         return logz, out, columns
 
     def _start(self, i: int, n: int, bases, patterns) -> np.ndarray:
