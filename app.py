@@ -15,6 +15,7 @@ import streamlit as st
 
 from model import InputError, load_ranker
 from model.analyses import sensitivity
+from model.analyses.whatif import prepare as prepare_what_if
 from model.dashboard_analyses import (
     how_sure_line,
     interval_rows,
@@ -77,7 +78,9 @@ ASK_KEY = "ask::"  # widget keys of the one-click answers
 @st.cache_resource(show_spinner=False, max_entries=4)
 def override_cache(fingerprint: str) -> OverrideCache:
     """The ranker for this content of priors/ (the key), with its session-override rankers."""
-    return OverrideCache(load_ranker(DEFAULT_PRIORS))
+    ranker = load_ranker(DEFAULT_PRIORS)
+    prepare_what_if(ranker)  # compile the what-if networks once, at start-up
+    return OverrideCache(ranker)
 
 
 # ----------------------------------------------------------------------------- cached helpers

@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..engine import Engine, NetworkSpec, Variable
+from ..engine.core import FEW_BUDGET
 from ..network import NoisyTable, node_tables
 
 TARGET = "twitching"
@@ -39,6 +40,13 @@ def what_if(ranker, evidence: dict[str, str]) -> list[dict]:
     return out
 
 
+def prepare(ranker) -> None:
+    """Compile every exposure's twin network now (a few tens of ms each) rather than on
+    the first what-if that needs it."""
+    for spec in ranker.vocabulary.exposures:
+        _twin_engine(ranker, spec.id)
+
+
 def twitching_stops(ranker, evidence: dict[str, str], exposure: str) -> float:
     engine, cf = _twin_engine(ranker, exposure)
     rows = [dict(evidence), {**evidence, cf: ranker.spec.variables[TARGET].states[_absent(ranker)]}]
@@ -57,7 +65,7 @@ def _twin_engine(ranker, exposure: str):
     cache = ranker.__dict__.setdefault("_twin_engines", {})
     if exposure not in cache:
         spec, cf = twin_spec(ranker.spec, node_tables(ranker.priors), exposure, TARGET)
-        cache[exposure] = (Engine(spec, queries=[]), cf)
+        cache[exposure] = (Engine(spec, queries=[], budget=FEW_BUDGET), cf)  # always a couple of rows
     return cache[exposure]
 
 

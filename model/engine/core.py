@@ -93,7 +93,8 @@ class Engine:
             self._first[i, 1:leaf.k + 1], self._second[i, 1:leaf.k + 1] = first, second
         self._factors = [factors(leaf, spec.variables[n].table[None]) for n, leaf in self.leaves.items()]
         self.layout = _Layout(self, budget)
-        self.few_layout = _Layout(self, max(budget, FEW_BUDGET)) if factorise is True else self.layout
+        few = factorise is True and budget < FEW_BUDGET  # else the one layout already has large cliques
+        self.few_layout = _Layout(self, FEW_BUDGET) if few else self.layout
         self.tree = self.layout.tree
         self._fallback: Engine | None = None
 

@@ -18,6 +18,7 @@ Calibration is Hugin-style: collect towards each root, then distribute.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -434,7 +435,7 @@ def _cliques(names, cards, parents) -> list[tuple[str, ...]]:
         def cost(v):
             nb = list(nbrs[v] & remaining)
             fill = sum(1 for i, a in enumerate(nb) for b in nb[i + 1:] if b not in nbrs[a])
-            return fill, int(np.prod([cards[x] for x in nb + [v]])), position[v]
+            return fill, math.prod(cards[x] for x in nb) * cards[v], position[v]
 
         v = min(remaining, key=cost)
         nb = nbrs[v] & remaining
@@ -483,7 +484,7 @@ def _contract(cliques, edges, cards, budget: int):
     while True:
         best = None
         for i, j in edges:
-            size = int(np.prod([cards[v] for v in sets[i] | sets[j]]))
+            size = math.prod(cards[v] for v in sets[i] | sets[j])
             if size <= budget and (best is None or size < best[0]):
                 best = (size, i, j)
         if best is None:
