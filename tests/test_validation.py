@@ -156,3 +156,12 @@ def test_calibration_and_triage_safety_on_a_small_sample(ranker):
     truth = safety.set_index("cases")
     assert truth.loc[f"{ranker.high_priority} present in the sample", "n"] + \
         truth.loc[f"{ranker.high_priority} absent in the sample", "n"] == 3000
+
+
+def test_wilson_interval_always_contains_the_observed_share():
+    from model.validation import wilson
+
+    for n in (1, 7, 38, 1000, 99_991):
+        for k in (0, 1, n // 2, n - 1, n):
+            lo, hi = wilson(k, n)
+            assert 0.0 <= lo <= k / n <= hi <= 1.0, (k, n, lo, hi)
