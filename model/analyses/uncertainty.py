@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..network import node_tables
+from ..triage import triage_levels
 
 DRAWS = 1000
 SEED = 20261127
@@ -43,8 +44,8 @@ def how_sure(ranker, evidence: dict[str, str], probs: np.ndarray, n: int = DRAWS
 
     probs: the point posteriors (in ranker.causes order), whose ranking is the reference.
     """
-    values = draw_values(ranker.priors, n, seed)
-    drawn = posteriors_under(ranker, evidence, values)  # (n, causes); NaN rows where impossible
+    values, tables = _draws(ranker, n, seed)
+    drawn = posteriors_under(ranker, evidence, values, tables)  # (n, causes); NaN rows where impossible
     ok = ~np.isnan(drawn).any(axis=1)
     drawn = drawn[ok]
     order = _ranks(probs[None])[0]
@@ -53,25 +54,34 @@ def how_sure(ranker, evidence: dict[str, str], probs: np.ndarray, n: int = DRAWS
     stability = (ranks == order).mean(axis=0)
     top = int(np.argmin(order))
     hp_col = ranker.causes.index(ranker.high_priority)
-    from ..triage import triage
-
-    point_level = triage(evidence, probs[hp_col], ranker.threshold("prompt_evaluation_above"),
-                         ranker.threshold("see_doctor_above")).level
-    t_prompt = values[ok, ranker.priors.triage["prompt_evaluation_above"]]
-    t_routine = values[ok, ranker.priors.triage["see_doctor_above"]]
-    levels = [triage(evidence, h, a, b).level for h, a, b in zip(drawn[:, hp_col], t_prompt, t_routine, strict=True)]
+    ev = ranker.engine.encode([evidence])
+    states = {i: spec.states for i, spec in ranker.vocabulary.inputs.items()}
+    point_level = triage_levels(ev, ranker.engine.column, states, probs[hp_col:hp_col + 1],
+                                ranker.threshold("prompt_evaluation_above"), ranker.threshold("see_doctor_above"))[0]
+    levels = triage_levels(np.repeat(ev, len(drawn), axis=0), ranker.engine.column, states, drawn[:, hp_col],
+                           values[ok, ranker.priors.triage["prompt_evaluation_above"]],
+                           values[ok, ranker.priors.triage["see_doctor_above"]])
     return {
         "per_cause": {c: {"interval": [float(lo[i]), float(hi[i])], "rank_stability": float(stability[i])}
                       for i, c in enumerate(ranker.causes)},
         "how_sure": {"draws": int(ok.sum()), "seed": seed, "top_cause": ranker.causes[top],
                      "top_stays_first": float((ranks[:, top] == 0).mean()),
-                     "triage_stays": float(np.mean([lvl == point_level for lvl in levels]))},
+                     "triage_stays": float(np.mean(levels == point_level))},
     }
 
 
-def posteriors_under(ranker, evidence: dict[str, str], values: np.ndarray) -> np.ndarray:
+def _draws(ranker, n: int, seed: int):
+    """The draws and their tables, once per ranker (they depend only on its priors)."""
+    cache = ranker.__dict__.setdefault("_draws", {})
+    if (n, seed) not in cache:
+        values = draw_values(ranker.priors, n, seed)
+        cache[(n, seed)] = (values, node_tables(ranker.priors, values))
+    return cache[(n, seed)]
+
+
+def posteriors_under(ranker, evidence: dict[str, str], values: np.ndarray, tables=None) -> np.ndarray:
     """(rows, causes) posteriors of one case under each row of parameter values."""
-    tables = node_tables(ranker.priors, values)
+    tables = node_tables(ranker.priors, values) if tables is None else tables
     ev = np.repeat(ranker.engine.encode([evidence]), values.shape[0], axis=0)
     post = ranker.engine.infer(ev, tables)
     out = ranker.present(post)
