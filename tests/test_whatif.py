@@ -121,16 +121,27 @@ def test_twin_network_equals_a_brute_force_twin_in_pgmpy(seed):
             assert abs(got - ref) < TOL, (seed, exposure, case)
 
 
-def test_the_project_twin_has_the_same_factual_world(ranker):
-    """Marginalising the twin's switches gives back the network: P(evidence) is unchanged."""
-    from model.analyses.whatif import _twin_engine
+def test_the_slim_twin_equals_the_full_twin_on_the_project_network(ranker):
+    """what_if evaluates a slimmer twin (the factual twitching as the OR of the switches that
+    differ between worlds); it must equal the plain twin network, and the twin's factual
+    world must be the network itself."""
+    from model.network import node_tables
 
-    case = {"caffeine": "high", "twitching": "yes", "stress": "moderate", "cramps": "yes"}
-    for exposure in ("caffeine", "stress", "diuretic", "exertion"):
-        engine, _ = _twin_engine(ranker, exposure)
-        twin = engine.infer(engine.encode([case])).log_evidence[0]
-        plain = ranker.engine.infer(ranker.engine.encode([case])).log_evidence[0]
-        assert abs(twin - plain) < 1e-12
+    tables = node_tables(ranker.priors)
+    cases = [
+        {"caffeine": "high", "twitching": "yes", "stress": "moderate", "cramps": "yes"},
+        {"diuretic": "yes", "age": "over_60", "twitching": "yes", "twitch_duration": "weeks", "potassium": "normal"},
+        {"exertion": "intense", "fluid_intake": "low", "twitching": "yes", "weakness": "subjective"},
+        {"caffeine": "moderate", "nicotine": "yes", "asthma_medication": "yes", "twitching": "yes", "fever": "no"},
+    ]
+    for case in cases:
+        for entry in what_if(ranker, case):
+            twin, cf = twin_spec(ranker.spec, tables, entry["input"], "twitching")
+            engine = Engine(twin, queries=[])
+            post = engine.infer(engine.encode([case, {**case, cf: "no"}]))
+            plain = ranker.engine.infer(ranker.engine.encode([case])).log_evidence[0]
+            assert abs(post.log_evidence[0] - plain) < 1e-12  # the twin's factual world is the network
+            assert abs(np.exp(post.log_evidence[1] - post.log_evidence[0]) - entry["twitching_stops"]) < TOL
 
 
 @pytest.mark.parametrize("exposure, state, cause", [

@@ -15,12 +15,13 @@ import numpy as np
 from .questions import next_questions
 from .sensitivity import sensitivity
 from .uncertainty import DRAWS, SEED, how_sure
-from .whatif import what_if
+from .whatif import prepare, what_if
 
 
 def add_detail(ranker, ranking, draws: int = DRAWS, seed: int = SEED):
     """The ranking with the analyses added under the interface's names."""
     evidence = ranking.evidence
+    prepare(ranker)  # every what-if network compiled once, on the first detailed ranking
     probs = np.array([ranking.probability(c) for c in ranker.causes])
     sure = how_sure(ranker, evidence, probs, n=draws, seed=seed)
     detail = {

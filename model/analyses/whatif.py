@@ -13,6 +13,14 @@ reference state, whose switch chance is zero). Then
     what-if = P(twitching' = absent | evidence) = P(evidence, twitching' = absent) / P(evidence),
 
 both read off the same exact engine as log P(evidence).
+
+The numerator is computed on a slimmer twin. When the counterfactual twitching is
+absent, every switch shared by the two worlds is off, so the factual twitching is
+present exactly when one of the switches that differ between the worlds fired: the
+factual twitching node becomes the OR of those few switches, kept inside the tree.
+That avoids subtracting two nearly equal terms (P(evidence, twitching') is often
+small), and an exposure state with no effect gives exactly 0. P(evidence) comes from
+the ranker's own engine.
 """
 from __future__ import annotations
 
@@ -48,12 +56,17 @@ def prepare(ranker) -> None:
 
 
 def twitching_stops(ranker, evidence: dict[str, str], exposure: str) -> float:
-    engine, cf = _twin_engine(ranker, exposure)
-    rows = [dict(evidence), {**evidence, cf: ranker.spec.variables[TARGET].states[_absent(ranker)]}]
-    post = engine.infer(engine.encode(rows))
-    if post.impossible[0]:
+    engine, cf, fired = _twin_engine(ranker, exposure)
+    states = ranker.spec.variables[TARGET].states
+    present = states[1 - _absent(ranker)]
+    whole = ranker.engine.infer(ranker.engine.encode([evidence]))
+    if whole.impossible[0]:
         return float("nan")
-    return float(np.clip(np.exp(post.log_evidence[1] - post.log_evidence[0]), 0.0, 1.0))
+    rest = {k: v for k, v in evidence.items() if k != TARGET}
+    if evidence.get(TARGET) == present:
+        rest[fired] = present
+    part = engine.infer(engine.encode([{**rest, cf: states[_absent(ranker)]}]))
+    return float(np.clip(np.exp(part.log_evidence[0] - whole.log_evidence[0]), 0.0, 1.0))
 
 
 def _absent(ranker) -> int:
@@ -62,11 +75,26 @@ def _absent(ranker) -> int:
 
 
 def _twin_engine(ranker, exposure: str):
+    """(engine, counterfactual target, node 'a differing switch fired') for the slim twin."""
     cache = ranker.__dict__.setdefault("_twin_engines", {})
     if exposure not in cache:
         spec, cf = twin_spec(ranker.spec, node_tables(ranker.priors), exposure, TARGET)
-        cache[exposure] = (Engine(spec, queries=[], budget=FEW_BUDGET), cf)  # always a couple of rows
+        slim, fired = _slim(spec, TARGET)
+        cache[exposure] = (Engine(slim, queries=[fired], budget=FEW_BUDGET), cf, fired)
     return cache[exposure]
+
+
+def _slim(twin: NetworkSpec, target: str) -> tuple[NetworkSpec, str]:
+    """The twin with the factual target replaced by the OR of its switches that differ
+    between the worlds (kept in the tree as a query, so it is never factorised)."""
+    factual = twin.variables[target]
+    shared = set(twin.variables[_cf(target)].parents)
+    differing = tuple(p for p in factual.parents if p not in shared)
+    fired = f"{target}~fired"
+    order = (factual.states.index("no"), factual.states.index("yes")) if "yes" in factual.states else (0, 1)
+    variables = {n: v for n, v in twin.variables.items() if n != target}
+    variables[fired] = Variable(fired, factual.states, differing, _or_table(factual.states, order, len(differing)))
+    return NetworkSpec(variables), fired
 
 
 def twin_spec(spec: NetworkSpec, tables: dict, exposure: str, target: str) -> tuple[NetworkSpec, str]:
