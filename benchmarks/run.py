@@ -45,9 +45,11 @@ TARGET_MEMORY_MB = 500
 
 #               single  pgmpy  pyAgrum  batch    repeats  ref batch  CSV rows   ref CSV rows  detail
 FULL = dict(single=1000, single_pgmpy=200, single_pyagrum=300, batch=100_000, repeats=3,
-            batch_pgmpy=200, batch_pyagrum=300, csv_rows=1_000_000, csv_ref_rows=300, detail=20)
+            batch_pgmpy=200, batch_pyagrum=300, csv_rows=1_000_000, csv_ref_rows=300, detail=20,
+            detail_pgmpy=3, draws_timed=3)
 QUICK = dict(single=30, single_pgmpy=8, single_pyagrum=8, batch=2_000, repeats=1,
-             batch_pgmpy=8, batch_pyagrum=8, csv_rows=3_000, csv_ref_rows=5, detail=2)
+             batch_pgmpy=8, batch_pyagrum=8, csv_rows=3_000, csv_ref_rows=5, detail=2,
+             detail_pgmpy=1, draws_timed=1)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -167,6 +169,17 @@ class Bench:
             model.rank(cases[0], detail=True)  # warm (and find out whether it works)
             times, _ = _timed(lambda c: model.rank(c, detail=True) and 0.0, cases, budget_s=30.0)
             self.results["detail_ms"] = _stats(times)
+            from _detail_pgmpy import detail_through_pgmpy
+
+            k = min(len(cases), self.sizes["detail_pgmpy"])
+            refs = [detail_through_pgmpy(ranker, c, draws_timed=self.sizes["draws_timed"]) for c in cases[:k]]
+            self.results["detail_pgmpy_ms"] = {"n": k, "median": 1000 * float(np.median([r["total"] for r in refs])),
+                                               "parts": {p: 1000 * float(np.median([r[p] for r in refs]))
+                                                         for p in refs[0] if p != "total"}}
+            parts = self.results["detail_pgmpy_ms"]["parts"]
+            self.notes.append("detail=True through pgmpy VE (median of " + str(k) + " cases): "
+                              + ", ".join(f"{p} {v:,.0f} ms" for p, v in parts.items())
+                              + f" (intervals: {self.sizes['draws_timed']} draws timed, scaled to 1,000)")
         except Exception as exc:  # the analyses may not exist yet: say so and go on
             self.results["detail_ms"] = None
             self.notes.append(f"rank(case, detail=True) not measured: {type(exc).__name__}: {exc}")
@@ -286,9 +299,13 @@ class Bench:
                      times(cb["peak_mb"] / pg["peak_mb"]), times(cb["peak_mb"] / pa["peak_mb"])))
         rows.append(("  twitch-causes idle (`inputs`), peak RSS", mb(mem["cli_idle"]["peak_mb"]), "", "", "", ""))
         det = r.get("detail_ms")
+        ref = r.get("detail_pgmpy_ms")
         if det:
             for stat in ("median", "p95"):
-                rows.append((f"rank(case, detail=True), {stat} (n={det['n']})", ms(det[stat]), "-", "-", "", ""))
+                through = ms(ref["median"]) if ref and stat == "median" else "-"
+                ratio = faster(ref["median"], det["median"]) if ref and stat == "median" else ""
+                rows.append((f"rank(case, detail=True), {stat} (n={det['n']}{'/' + str(ref['n']) if ref and stat == 'median' else ''})",
+                             ms(det[stat]), through, "-", ratio, ""))
         else:
             rows.append(("rank(case, detail=True)", "skipped", "-", "-", "", ""))
         widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
