@@ -187,7 +187,7 @@ def test_hostile_case_files_get_a_friendly_message_and_change_nothing(app):
         app.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(
             files=[{"name": name, "mimeType": "application/json", "buffer": data}])
         app.wait_for_selector(IDLE)
-        expect(sidebar.get_by_text(name)).to_be_visible()
+        expect(sidebar.get_by_test_id("stFileChipName").get_by_text(name, exact=True)).to_be_visible()
         expect(sidebar.get_by_text(re.compile(re.escape(refusal))).first).to_be_visible()
         expect(sidebar.get_by_text(re.compile("Traceback"))).to_have_count(0)
         expect(app.locator(".st-key-caffeine input")).to_have_value("None")  # the answers were not changed
