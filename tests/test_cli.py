@@ -166,3 +166,27 @@ def test_the_console_script_is_installed():
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0
     assert json.loads(result.stdout)["causes"][0]["id"] == "caffeine_effect"
+
+
+def test_rank_detail_in_json_and_in_the_table(capsys):
+    code, out, _ = run(capsys, "rank", "--json", "--detail", "caffeine=high", "twitching=yes")
+    assert code == 0
+    data = json.loads(out)
+    assert data == json.loads(rank({"caffeine": "high", "twitching": "yes"}, detail=True).to_json())
+    assert {"interval", "rank_stability"} <= set(data["causes"][0]) and data["what_if"] and data["next_questions"]
+    code, out, _ = run(capsys, "rank", "--detail", "caffeine=high", "twitching=yes")
+    assert code == 0
+    assert "90% interval" in out and "How sure:" in out and "caffeine -> none" in out and "Answering these" in out
+
+
+def test_sensitivity_json_and_table(capsys, ranker):
+    from model.analyses import sensitivity
+
+    case = {"caffeine": "high", "stress": "high", "twitching": "yes"}
+    code, out, _ = run(capsys, "sensitivity", "--json", *[f"{k}={v}" for k, v in case.items()])
+    assert code == 0
+    assert json.loads(out) == json.loads(json.dumps(sensitivity(ranker, case)))
+    code, out, _ = run(capsys, "sensitivity", "--top", "3", *[f"{k}={v}" for k, v in case.items()])
+    assert code == 0 and len(out.strip().splitlines()) == 4 and "top ->" in out
+    code, _, err = run(capsys, "sensitivity", "caffeine=lots")
+    assert code == 2 and "valid states" in err

@@ -37,7 +37,7 @@ def test_project_network_matches_pgmpy_on_random_partial_cases(ranker):
     ve = VariableElimination(ranker.network)
     rng = np.random.default_rng(7)
     inputs = list(ranker.vocabulary.inputs)
-    cases = random_cases(ranker.spec, inputs, 400, rng)
+    cases = random_cases(ranker.spec, inputs, 2000, rng)
     post = ranker.engine.infer(ranker.engine.encode(cases))
     checked = 0
     for row, case in enumerate(cases):
