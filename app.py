@@ -392,19 +392,14 @@ def main() -> None:
     help_most_section(ranking, vocabulary)
     downloads_section(ranking, ranker, overrides)
     # Only the open tab is computed and sent.
-    causes_tab, sure_tab, network_tab, priors_tab = st.tabs(TABS, key="view", on_change="rerun")
-    if causes_tab.open:
-        with causes_tab:
-            causes_section(ranking, ranker)
-    if sure_tab.open:
-        with sure_tab:
-            robustness_section(fingerprint, overrides, ranking, ranker)
-    if network_tab.open:
-        with network_tab:
-            network_section(ranking, ranker)
-    if priors_tab.open:
-        with priors_tab:
-            priors_section(fingerprint, rankers, ranking, overrides)
+    sections = (lambda: causes_section(ranking, ranker),
+                lambda: robustness_section(fingerprint, overrides, ranking, ranker),
+                lambda: network_section(ranking, ranker),
+                lambda: priors_section(fingerprint, rankers, ranking, overrides))
+    for tab, section in zip(st.tabs(TABS, key="view", on_change="rerun"), sections, strict=True):
+        if tab.open:
+            with tab:
+                section()
 
 
 try:

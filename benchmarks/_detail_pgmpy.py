@@ -15,8 +15,6 @@ from __future__ import annotations
 import time
 import warnings
 
-import numpy as np
-
 warnings.filterwarnings("ignore", category=FutureWarning)
 
 
@@ -26,6 +24,7 @@ def detail_through_pgmpy(ranker, case: dict[str, str], draws_timed: int = 3, dra
 
     from model.analyses.uncertainty import SEED, draw_values
     from model.analyses.whatif import TARGET, _twin_engine
+    from model.engine import spec_to_pgmpy
     from model.network import build_network, dense_tables
 
     ve = VariableElimination(ranker.network)
@@ -46,7 +45,7 @@ def detail_through_pgmpy(ranker, case: dict[str, str], draws_timed: int = 3, dra
         for spec in ranker.vocabulary.exposures:
             if case.get(spec.id) not in (None, spec.baseline):
                 engine, cf, fired = _twin_engine(ranker, spec.id)
-                twin = VariableElimination(_to_pgmpy(engine.spec))
+                twin = VariableElimination(spec_to_pgmpy(engine.spec))
                 rest = {k: v for k, v in case.items() if k != TARGET}
                 twin.query([fired, cf], evidence=rest, joint=True, show_progress=False)
     parts["what_if"] = time.perf_counter() - start
@@ -61,22 +60,3 @@ def detail_through_pgmpy(ranker, case: dict[str, str], draws_timed: int = 3, dra
     parts["next_questions"] = time.perf_counter() - start
     parts["total"] = sum(parts.values())
     return parts
-
-
-def _to_pgmpy(spec):
-    from pgmpy.factors.discrete import TabularCPD
-    from pgmpy.models import DiscreteBayesianNetwork
-
-    model = DiscreteBayesianNetwork()
-    model.add_nodes_from(spec.names)
-    for name, var in spec.variables.items():
-        model.add_edges_from((p, name) for p in var.parents)
-    cpds = []
-    for name, var in spec.variables.items():
-        names = {name: list(var.states), **{p: list(spec.variables[p].states) for p in var.parents}}
-        cpds.append(TabularCPD(name, var.card, np.asarray(var.table).reshape(var.card, -1),
-                               evidence=list(var.parents) or None,
-                               evidence_card=[spec.variables[p].card for p in var.parents] or None,
-                               state_names=names))
-    model.add_cpds(*cpds)
-    return model

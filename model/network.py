@@ -15,7 +15,6 @@ the priors' own values.
 """
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -109,30 +108,9 @@ def dense_tables(priors: Priors, values: np.ndarray | None = None) -> dict[str, 
 def build_network(priors: Priors, tables: dict[str, np.ndarray] | None = None):
     """The pgmpy DiscreteBayesianNetwork of these priors; it passes `check_model()`.
 
-    tables: the dense tables to use (default: built from the priors)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", FutureWarning)
-        from pgmpy.factors.discrete import TabularCPD
-        from pgmpy.models import DiscreteBayesianNetwork
+    tables: the dense tables to use, shape (1, card, *parent_cards) (default: built from the priors)."""
+    from .engine import NetworkSpec, Variable, spec_to_pgmpy
 
     tables = dense_tables(priors) if tables is None else tables
-    model = DiscreteBayesianNetwork()
-    model.add_nodes_from(priors.nodes)
-    for name, node in priors.nodes.items():
-        model.add_edges_from((p, name) for p in node.parents)
-    cpds = []
-    for name, node in priors.nodes.items():
-        table = tables[name][0]
-        parents = list(node.parents)
-        state_names = {name: list(node.states), **{p: list(priors.nodes[p].states) for p in parents}}
-        cpds.append(TabularCPD(
-            variable=name,
-            variable_card=len(node.states),
-            values=table.reshape(len(node.states), -1),
-            evidence=parents or None,
-            evidence_card=[len(priors.nodes[p].states) for p in parents] or None,
-            state_names=state_names,
-        ))
-    model.add_cpds(*cpds)
-    model.check_model()
-    return model
+    return spec_to_pgmpy(NetworkSpec({n: Variable(n, node.states, node.parents, tables[n][0])
+                                      for n, node in priors.nodes.items()}))

@@ -61,6 +61,31 @@ def spec_from_pgmpy(model) -> NetworkSpec:
     return NetworkSpec(variables)
 
 
+def spec_to_pgmpy(spec: NetworkSpec):
+    """A pgmpy DiscreteBayesianNetwork with exactly these tables and state names."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        from pgmpy.factors.discrete import TabularCPD
+        from pgmpy.models import DiscreteBayesianNetwork
+
+    model = DiscreteBayesianNetwork()
+    model.add_nodes_from(spec.names)
+    for name, var in spec.variables.items():
+        model.add_edges_from((p, name) for p in var.parents)
+    cpds = []
+    for name, var in spec.variables.items():
+        parents = list(var.parents)
+        cpds.append(TabularCPD(
+            variable=name, variable_card=var.card, values=np.asarray(var.table).reshape(var.card, -1),
+            evidence=parents or None, evidence_card=[spec.variables[p].card for p in parents] or None,
+            state_names={name: list(var.states), **{p: list(spec.variables[p].states) for p in parents}}))
+    model.add_cpds(*cpds)
+    model.check_model()
+    return model
+
+
 def _topological(model) -> list[str]:
     import networkx as nx
 
