@@ -38,11 +38,6 @@ class NetworkSpec:
                 kids[p].append(v.name)
         return kids
 
-    def with_tables(self, tables: dict[str, np.ndarray]) -> NetworkSpec:
-        """The same structure with some tables replaced (shape (card, *parent_cards))."""
-        return NetworkSpec({n: Variable(v.name, v.states, v.parents, np.asarray(tables.get(n, v.table), dtype=float))
-                            for n, v in self.variables.items()})
-
 
 def spec_from_pgmpy(model) -> NetworkSpec:
     """Read a pgmpy DiscreteBayesianNetwork, aligning every table to each variable's own state order."""
