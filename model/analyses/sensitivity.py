@@ -29,7 +29,7 @@ def sensitivity(ranker, evidence: dict[str, str], grid: int = GRID) -> list[dict
     lows = np.array([priors.parameters[i].low for i in params])
     highs = np.array([priors.parameters[i].high for i in params])
     grid_vals = lows[:, None] + (highs - lows)[:, None] * steps[None, :]  # (params, grid)
-    rows = _rows(priors, base, params, grid_vals)
+    rows = _rows(priors, np.repeat(params, grid), grid_vals.ravel())
     res = _evaluate(ranker, evidence, rows)
     top_p = res.probs[:, top].reshape(len(params), grid)
     hp_col = ranker.causes.index(ranker.high_priority)
@@ -45,7 +45,7 @@ def sensitivity(ranker, evidence: dict[str, str], grid: int = GRID) -> list[dict
                 cand = np.flatnonzero(changed)
                 j = cand[np.argmin(np.abs(grid_vals[k, cand] - priors.parameters[i].value))]
                 tasks.append((k, i, kind, grid_vals[k, j]))
-    found = _bisect(ranker, evidence, base, tasks, top, level)
+    found = _bisect(ranker, evidence, tasks, top, level)
     out = []
     for k, i in enumerate(params):
         p = priors.parameters[i]
@@ -67,7 +67,7 @@ def sensitivity(ranker, evidence: dict[str, str], grid: int = GRID) -> list[dict
     return out
 
 
-def _bisect(ranker, evidence, base, tasks, top, level) -> dict:
+def _bisect(ranker, evidence, tasks, top, level) -> dict:
     """(entry, outcome) -> (the value nearest the current one at which the outcome first
     differs, the new outcome there), bisecting every task at once."""
     if not tasks:
@@ -82,11 +82,11 @@ def _bisect(ranker, evidence, base, tasks, top, level) -> dict:
         if np.all(np.abs(inside - outside) < 1e-6 * np.maximum(widths, 1e-12)):
             break
         mid = 0.5 * (inside + outside)
-        res = _evaluate(ranker, evidence, _rows_each(priors, base, params, mid))
+        res = _evaluate(ranker, evidence, _rows(priors, params, mid))
         differs = np.where(is_top, res.top != top, res.level != level)
         inside = np.where(differs, mid, inside)
         outside = np.where(differs, outside, mid)
-    res = _evaluate(ranker, evidence, _rows_each(priors, base, params, inside))
+    res = _evaluate(ranker, evidence, _rows(priors, params, inside))
     return {(t[0], t[2]): (float(inside[n]), int(res.top[n] if t[2] == "top" else res.level[n]))
             for n, t in enumerate(tasks)}
 
@@ -112,20 +112,9 @@ def _evaluate(ranker, evidence, values: np.ndarray) -> _Result:
     return _Result(probs, top, level)
 
 
-def _rows_each(priors, base, params, vals) -> np.ndarray:
-    """One parameter vector per (parameter, value) pair."""
+def _rows(priors, params, vals) -> np.ndarray:
+    """One parameter vector per (parameter index, value) pair, distributions renormalised."""
     from ..overrides import apply_overrides
 
-    return np.stack([apply_overrides(priors, {priors.parameters[i].id: float(v)}) for i, v in zip(params, vals, strict=True)])
-
-
-def _rows(priors, base, params, vals: np.ndarray) -> np.ndarray:
-    """One parameter vector per (parameter, value), distributions renormalised."""
-    from ..overrides import apply_overrides
-
-    rows = np.repeat(base[None], vals.size, axis=0)
-    for k, i in enumerate(params):
-        pid = priors.parameters[i].id
-        for g, v in enumerate(vals[k]):
-            rows[k * vals.shape[1] + g] = apply_overrides(priors, {pid: float(v)})
-    return rows
+    return np.stack([apply_overrides(priors, {priors.parameters[i].id: float(v)})
+                     for i, v in zip(params, vals, strict=True)])

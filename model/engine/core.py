@@ -30,8 +30,8 @@ from .leaves import Leaf, detect, factors, noisy_factors, terms
 from .spec import NetworkSpec
 
 CANCELLATION_LIMIT = 1e-5  # recompute a row when |sum of terms| < this x sum of |terms|
-FEW_ROWS = 64
-GROUP_SIZE = 64  # most grade combinations per precomputed group of findings  # up to this many tree rows: the few-row layout, all findings in one stacked gather
+FEW_ROWS = 64  # up to this many tree rows: the few-row layout, all findings in one stacked gather
+GROUP_SIZE = 64  # most grade combinations per precomputed group of findings (batches)
 FALLBACKS = (1024, False)  # leaves with at most this many table entries go into the tree, level by level
 BUDGET = 256  # largest merged clique for batches: smaller cliques, less work per row
 FEW_BUDGET = 4096  # for a handful of rows: one large clique, fewer numpy calls
