@@ -13,40 +13,18 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from model import InputError, load_ranker
-from model.analyses import sensitivity
-from model.analyses.whatif import prepare as prepare_what_if
-from model.dashboard_analyses import (
-    how_sure_line,
-    interval_rows,
-    question_rows,
-    tornado_rows,
-    turning_points,
-    what_if_lines,
-)
-from model.dashboard_case import (
-    GROUPS,
-    answers_from_case,
-    case_from_answers,
-    case_json,
-    option_label,
-    options,
-    read_case,
-)
-from model.dashboard_priors import (
-    OverrideCache,
+from dashboard.analyses import interval_rows, question_rows, tornado_rows
+from dashboard.case import GROUPS, answers_from_case, case_from_answers, option_label, options
+from dashboard.priors_view import (
     cause_sources,
-    check_overrides,
     node_title,
     parameters_by_node,
-    priors_fingerprint,
     priors_rows,
-    set_override,
     slider_bounds,
     slider_format,
     slider_step,
 )
-from model.dashboard_text import (
+from dashboard.text import (
     BANNER,
     banner_text,
     cause_details,
@@ -56,11 +34,20 @@ from model.dashboard_text import (
     comparison_rows,
     escape_markdown,
 )
-from model.explain import explain
-from model.graph import network_dot
-from model.guidance import display_label, load_guidance
-from model.priors import DEFAULT_PRIORS
-from model.report import NOT_A_DIAGNOSIS, markdown_report
+from model import InputError, Ranker, load_ranker
+from model.analyses import explain, prepare, sensitivity
+from model.priors import DEFAULT_PRIORS, apply_overrides, fingerprint, set_override
+from model.readwrite import case_json, read_case
+from model.text import (
+    NOT_A_DIAGNOSIS,
+    display_label,
+    how_sure_line,
+    load_guidance,
+    markdown_report,
+    network_dot,
+    turning_points,
+    what_if_lines,
+)
 
 st.set_page_config(page_title="twitch-causes: why are my muscles twitching?", layout="wide")
 log = logging.getLogger("twitch_causes.app")
@@ -76,31 +63,31 @@ ASK_KEY = "ask::"  # widget keys of the one-click answers
 
 # ----------------------------------------------------------------------------- load
 @st.cache_resource(show_spinner=False, max_entries=4)
-def override_cache(fingerprint: str) -> OverrideCache:
-    """The ranker for this content of priors/ (the key), with its session-override rankers."""
+def base_ranker(digest: str) -> Ranker:
+    """The ranker for this content of priors/ (the key), what-if networks compiled at start-up."""
     ranker = load_ranker(DEFAULT_PRIORS)
-    prepare_what_if(ranker)  # compile the what-if networks once, at start-up
-    return OverrideCache(ranker)
+    prepare(ranker)
+    return ranker
 
 
 # ----------------------------------------------------------------------------- cached helpers
 @st.cache_data(show_spinner=False, max_entries=256)
-def detailed_ranking(fingerprint: str, overrides: tuple, case: tuple):
+def detailed_ranking(digest: str, overrides: tuple, case: tuple):
     """The ranking with its analyses (intervals, what-if, next questions), once per answers."""
-    return override_cache(fingerprint).get(dict(overrides)).rank(dict(case), detail=True)
+    return base_ranker(digest).with_overrides(dict(overrides)).rank(dict(case), detail=True)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def sensitivity_entries(fingerprint: str, overrides: tuple, case: tuple) -> list[dict]:
+def sensitivity_entries(digest: str, overrides: tuple, case: tuple) -> list:
     """Which single number, moved within its range, would change the top cause or the advice."""
-    return sensitivity(override_cache(fingerprint).get(dict(overrides)), dict(case))
+    return sensitivity(base_ranker(digest).with_overrides(dict(overrides)), dict(case))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def priors_table(fingerprint: str, overrides: tuple) -> pd.DataFrame:
+def priors_table(digest: str, overrides: tuple) -> pd.DataFrame:
     """Every hand-set number with its rationale and source, and the value in use now."""
-    priors = override_cache(fingerprint).ranker.priors
-    return pd.DataFrame(priors_rows(priors, check_overrides(priors, dict(overrides))))
+    priors = base_ranker(digest).priors
+    return pd.DataFrame(priors_rows(priors, apply_overrides(priors, dict(overrides))))
 
 
 @st.cache_data(show_spinner=False)
@@ -241,14 +228,11 @@ def causes_section(ranking, ranker) -> None:
     whisker = {r["id"]: r for r in interval_rows(ranking)}
     for row in rows:
         row["low"], row["high"] = whisker[row["id"]]["low"], whisker[row["id"]]["high"]
-    st.session_state["chart_data"] = rows  # what the chart shows (charts are opaque to tests)
-    st.markdown(how_sure_line(ranking.detail, ranker.priors.causes))
-    st.session_state["how_sure_line"] = how_sure_line(ranking.detail, ranker.priors.causes)
+    st.markdown(how_sure_line(ranking.detail.how_sure, ranker.priors.causes))
     st.vega_lite_chart(pd.DataFrame(rows), bar_chart_spec(len(rows)), width="stretch")
     st.caption("Several causes can act at once, so the chances need not add up to 100%. The thin lines span "
                "the middle 90% of the chance over 1,000 plausible settings of the model's hand-set numbers.")
-    lines = what_if_lines(ranking.detail.get("what_if", []))
-    st.session_state["what_if_lines"] = lines
+    lines = what_if_lines(ranking.detail.what_if)
     if lines:
         st.markdown("**If you change one trigger** (everything else you said staying the same)\n\n"
                     + "\n".join(f"- {line}" for line in lines))
@@ -272,8 +256,7 @@ def causes_section(ranking, ranker) -> None:
 
 def help_most_section(ranking, vocabulary) -> None:
     """The three unanswered questions that would tell the most, each answerable in one click."""
-    rows = question_rows(ranking.detail.get("next_questions", []), vocabulary)
-    st.session_state["help_most"] = [r["input"] for r in rows]
+    rows = question_rows(ranking.detail.next_questions, vocabulary)
     if not rows:
         return
     with st.container(key="help_most", border=True):
@@ -286,19 +269,17 @@ def help_most_section(ranking, vocabulary) -> None:
                               args=(row["input"], state))
 
 
-def robustness_section(fingerprint: str, overrides: dict, ranking, ranker) -> None:
+def robustness_section(digest: str, overrides: dict, ranking, ranker) -> None:
     """How the answer depends on the hand-set numbers: the how-sure summary, the turning
     points, and a tornado chart of the numbers that move the top cause most."""
-    st.markdown(how_sure_line(ranking.detail, ranker.priors.causes))
-    entries = sensitivity_entries(fingerprint, tuple(sorted(overrides.items())), tuple(sorted(ranking.evidence.items())))
+    st.markdown(how_sure_line(ranking.detail.how_sure, ranker.priors.causes))
+    entries = sensitivity_entries(digest, tuple(sorted(overrides.items())), tuple(sorted(ranking.evidence.items())))
     points = turning_points(entries, ranker.priors.causes)
-    st.session_state["turning_points"] = points
     if points:
         st.markdown("**Numbers that would change the answer on their own**\n\n" + "\n".join(f"- {p}" for p in points))
     else:
         st.markdown("No single hand-set number, moved anywhere within its range, changes the top cause or the advice.")
     rows = tornado_rows(entries)
-    st.session_state["tornado"] = rows
     top = display_label(ranker.priors.causes[ranking.causes[0].id])
     chart = alt.Chart(pd.DataFrame(rows)).mark_bar(color="#4c78a8").encode(
         y=alt.Y("prior:N", sort=None, title=None, axis=alt.Axis(labelLimit=360)),
@@ -315,7 +296,6 @@ def robustness_section(fingerprint: str, overrides: dict, ranking, ranker) -> No
 def network_section(ranking, ranker) -> None:
     """The network's nodes and arrows, with the answers and the leading causes highlighted."""
     dot = network_dot(ranker, ranking)
-    st.session_state["network_dot"] = dot
     st.caption("Left: your background and possible triggers. Middle: the possible causes, with their chances. "
                "Right: symptoms and blood tests. Arrows run from what can cause something to what it causes. "
                "Blue: your answers. Yellow: the three leading causes.")
@@ -337,9 +317,9 @@ def fresh_graphviz_chart(dot: str) -> None:
     slots[slot].graphviz_chart(dot, width="stretch")
 
 
-def priors_section(fingerprint: str, rankers: OverrideCache, ranking, overrides: dict) -> None:
+def priors_section(digest: str, base: Ranker, ranking, overrides: dict) -> None:
     """Every hand-set number with its rationale and source, adjustable for this session only."""
-    priors = rankers.ranker.priors
+    priors = base.priors
     st.markdown("Every number in the model was set by hand from a source or by stated judgement. Move one to "
                 "see how the ranking responds. Changes last for this session only; the files in `priors/` are "
                 "never changed. For a distribution (shares that add up to 1), the other shares are rescaled.")
@@ -347,8 +327,7 @@ def priors_section(fingerprint: str, rankers: OverrideCache, ranking, overrides:
     if message:
         st.error(message)
     st.button("Reset every number to the files' values", key="reset_priors", on_click=_reset_priors)
-    rows = comparison_rows(rankers.ranker.rank(ranking.evidence), ranking)
-    st.session_state["priors_comparison"] = rows
+    rows = comparison_rows(base.rank(ranking.evidence), ranking)
     with st.expander("The ranking with your changes", expanded=bool(overrides)):
         st.dataframe(pd.DataFrame(rows).drop(columns=["id", "probability"]), hide_index=True)
     groups = parameters_by_node(priors)
@@ -356,7 +335,7 @@ def priors_section(fingerprint: str, rankers: OverrideCache, ranking, overrides:
         st.session_state["prior_node"] = st.session_state.get("prior_node_chosen", next(iter(groups)))
     node = st.selectbox("Numbers for", list(groups), key="prior_node", on_change=_remember_prior_node,
                         format_func=lambda n: f"{node_title(priors, n)} ({len(groups[n])})")
-    in_use = check_overrides(priors, overrides)
+    in_use = apply_overrides(priors, overrides)
     for param in groups[node]:
         key = PRIOR_KEY + param.id
         if key not in st.session_state:
@@ -369,20 +348,20 @@ def priors_section(fingerprint: str, rankers: OverrideCache, ranking, overrides:
         st.caption(f"{'Judgement' if param.judgement else 'Sourced'}; in the file: {param.value:g}.{note} "
                    f"{param.rationale} Source: {param.source}")
     st.markdown("**All the numbers**")
-    st.dataframe(priors_table(fingerprint, tuple(sorted(overrides.items()))), hide_index=True, height=360)
+    st.dataframe(priors_table(digest, tuple(sorted(overrides.items()))), hide_index=True, height=360)
 
 
 # ----------------------------------------------------------------------------- layout
 def main() -> None:
-    fingerprint = priors_fingerprint(DEFAULT_PRIORS)
-    rankers = override_cache(fingerprint)
-    vocabulary = rankers.ranker.vocabulary
+    digest = fingerprint(DEFAULT_PRIORS)
+    base = base_ranker(digest)
+    vocabulary = base.vocabulary
     case = questions(vocabulary)
     overrides = st.session_state.setdefault("overrides", {})
     st.title("Why are my muscles twitching?")
     try:
-        ranker = rankers.get(overrides)
-        ranking = detailed_ranking(fingerprint, tuple(sorted(overrides.items())), tuple(sorted(case.items())))
+        ranker = base.with_overrides(overrides)
+        ranking = detailed_ranking(digest, tuple(sorted(overrides.items())), tuple(sorted(case.items())))
     except InputError as exc:
         st.error(f"These answers cannot be ranked: {escape_markdown(exc)}. Change an answer or, if you changed "
                  "the model's numbers, reset them with the button below.")
@@ -393,9 +372,9 @@ def main() -> None:
     downloads_section(ranking, ranker, overrides)
     # Only the open tab is computed and sent.
     sections = (lambda: causes_section(ranking, ranker),
-                lambda: robustness_section(fingerprint, overrides, ranking, ranker),
+                lambda: robustness_section(digest, overrides, ranking, ranker),
                 lambda: network_section(ranking, ranker),
-                lambda: priors_section(fingerprint, rankers, ranking, overrides))
+                lambda: priors_section(digest, base, ranking, overrides))
     for tab, section in zip(st.tabs(TABS, key="view", on_change="rerun"), sections, strict=True):
         if tab.open:
             with tab:

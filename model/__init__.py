@@ -2,8 +2,19 @@
 
     from model import rank, load_ranker
     rank({"caffeine": "high", "twitching": "yes"}).to_dict()
+
+How the code is laid out (each layer imports only from layers below it):
+    cli                                  the `twitch-causes` command
+    text, api                            what people read; the public Ranker
+    analyses, batch, readwrite,          what-if, next questions, how sure, sensitivity;
+      evaluation                           frames and CSV; files; scoring cases
+    ranking                              the ranking core (BaseRanker, Ranking)
+    network, evidence, triage            tables and pgmpy network; input checks; triage rules
+    vocabulary, priors                   the public vocabulary; the hand-set numbers as data
+    engine, errors, formatting           exact inference; the one error family; numbers in words
 """
+from .api import Ranker, load_ranker, rank
 from .errors import ImpossibleEvidenceError, InputError, PriorsError
-from .ranking import Ranker, Ranking, load_ranker, rank
+from .ranking import Ranking
 
 __all__ = ["rank", "load_ranker", "Ranker", "Ranking", "InputError", "PriorsError", "ImpossibleEvidenceError"]

@@ -8,9 +8,14 @@ import argparse
 import json
 import sys
 
+from .analyses import sensitivity
+from .api import Ranker, load_ranker
+from .batch import run_batch
 from .errors import InputError
-
-MAX_CASE_BYTES = 1_000_000
+from .evidence import validate_case
+from .formatting import percent
+from .readwrite import export_network, format_for, read_case_file
+from .text import text_table
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -79,9 +84,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _ranker(args):
-    from .ranking import load_ranker
-
+def _ranker(args) -> Ranker:
     return load_ranker(args.priors)
 
 
@@ -97,54 +100,17 @@ def _read_case(args) -> dict:
     return case
 
 
-def read_case_file(path: str) -> dict:
-    """A case from a JSON object in a file ('-' = standard input), size-limited."""
-    try:
-        if path == "-":
-            raw = sys.stdin.buffer.read(MAX_CASE_BYTES + 1)
-        else:
-            with open(path, "rb") as handle:
-                raw = handle.read(MAX_CASE_BYTES + 1)
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read the case file ({exc.strerror or exc})") from None
-    return parse_case_json(raw, path)
-
-
-def parse_case_json(raw: bytes, name: str = "case") -> dict:
-    """Parse a JSON case safely: size limit, UTF-8, an object of strings."""
-    if len(raw) > MAX_CASE_BYTES:
-        raise InputError(f"{name}: larger than {MAX_CASE_BYTES:,} bytes; a case is a small JSON object")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError(f"{name}: not UTF-8 text; a case is a JSON object such as {{\"caffeine\": \"high\"}}") from None
-    try:
-        case = json.loads(text)
-    except (ValueError, RecursionError) as exc:  # JSONDecodeError, and e.g. integers too long to convert
-        where = f" (line {exc.lineno}, column {exc.colno})" if isinstance(exc, json.JSONDecodeError) else ""
-        raise InputError(f"{name}: not valid JSON{where}; a case is a JSON object such as {{\"caffeine\": \"high\"}}") from None
-    if isinstance(case, dict) and "evidence" in case and isinstance(case["evidence"], dict) and "causes" in case:
-        case = case["evidence"]  # a saved result: take its answers
-    if not isinstance(case, dict):
-        raise InputError(f"{name}: expected a JSON object of input ids to states, got {type(case).__name__}")
-    return case
-
-
 def _rank(args) -> int:
     case = _read_case(args)
     ranking = _ranker(args).rank(case, detail=args.detail)
     if args.json:
         print(ranking.to_json())
     else:
-        from .report import text_table
-
         print(text_table(ranking, _ranker(args)))
     return 0
 
 
 def _batch(args) -> int:
-    from .batch import run_batch
-
     ranker = _ranker(args)
     show = not args.quiet and sys.stderr.isatty()
     progress = None
@@ -171,31 +137,26 @@ def _batch(args) -> int:
 
 
 def _sensitivity(args) -> int:
-    from .analyses import sensitivity
-    from .evidence import validate_case
-
     ranker = _ranker(args)
     evidence = validate_case(_read_case(args), ranker.vocabulary)
     entries = sensitivity(ranker, evidence)
     if args.json:
-        print(json.dumps(entries, indent=2, allow_nan=False))
+        print(json.dumps([e.to_dict() for e in entries], indent=2, allow_nan=False))
         return 0
     print(f"{'prior':<52} {'value':>8} {'range':>17}  {'top cause at low .. high':>24}  changes")
     for e in entries[: args.top]:
         change = []
-        if e["top_changes_at"] is not None:
-            change.append(f"top -> {e['new_top']} at {e['top_changes_at']:.3g}")
-        if e["triage_changes_at"] is not None:
-            change.append(f"triage -> {e['new_triage']} at {e['triage_changes_at']:.3g}")
-        rng = f"[{e['range'][0]:.3g}, {e['range'][1]:.3g}]"
-        swing = f"{100 * e['top_at_low']:.1f}% .. {100 * e['top_at_high']:.1f}%"
-        print(f"{e['parameter']:<52} {e['value']:>8.3g} {rng:>17}  {swing:>24}  {'; '.join(change) or 'none'}")
+        if e.top_changes_at is not None:
+            change.append(f"top -> {e.new_top} at {e.top_changes_at:.3g}")
+        if e.triage_changes_at is not None:
+            change.append(f"triage -> {e.new_triage} at {e.triage_changes_at:.3g}")
+        rng = f"[{e.range[0]:.3g}, {e.range[1]:.3g}]"
+        swing = f"{percent(e.top_at_low)} .. {percent(e.top_at_high)}"
+        print(f"{e.parameter:<52} {e.value:>8.3g} {rng:>17}  {swing:>24}  {'; '.join(change) or 'none'}")
     return 0
 
 
 def _export(args) -> int:
-    from .export import export_network, format_for
-
     fmt = args.format if args.format is not None else format_for(args.output)
     done = export_network(_ranker(args), fmt, args.output)
     print(f"twitch-causes: wrote the network ({done.nodes} nodes) to {done.path} as {done.format}", file=sys.stderr)

@@ -16,10 +16,15 @@ the priors' own values.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .engine import NetworkSpec, Variable, spec_to_pgmpy
 from .priors import Node, Priors
+
+if TYPE_CHECKING:
+    from pgmpy.models import DiscreteBayesianNetwork
 
 
 @dataclass(frozen=True)
@@ -105,12 +110,10 @@ def dense_tables(priors: Priors, values: np.ndarray | None = None) -> dict[str, 
     return {n: t.dense() if isinstance(t, NoisyTable) else t for n, t in tables.items()}
 
 
-def build_network(priors: Priors, tables: dict[str, np.ndarray] | None = None):
+def build_network(priors: Priors, tables: dict[str, np.ndarray] | None = None) -> DiscreteBayesianNetwork:
     """The pgmpy DiscreteBayesianNetwork of these priors; it passes `check_model()`.
 
     tables: the dense tables to use, shape (1, card, *parent_cards) (default: built from the priors)."""
-    from .engine import NetworkSpec, Variable, spec_to_pgmpy
-
     tables = dense_tables(priors) if tables is None else tables
     return spec_to_pgmpy(NetworkSpec({n: Variable(n, node.states, node.parents, tables[n][0])
                                       for n, node in priors.nodes.items()}))

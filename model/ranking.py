@@ -1,22 +1,41 @@
-"""The ranker: priors -> network -> exact posteriors -> ranked causes and triage."""
+"""The ranking core: priors -> tables -> network -> exact posteriors -> ranked causes and triage.
+
+`BaseRanker` is everything a ranker is without the analyses and the table front ends
+built on it (those live in the layers above and take a `BaseRanker`; the public
+`model.Ranker` adds them). Constructing one only stores the priors: the tables, the
+engine and the pgmpy network are built on first use, once, under a lock.
+
+For one case with evidence e, the ranking lists every cause c with
+P(c = present | e), highest first; the engine computes these exactly
+(see model/engine/core.py), and the pgmpy network built from the same tables is the
+reference every probability agrees with to 1e-9.
+"""
 from __future__ import annotations
 
 import json
-import os
 import threading
-from dataclasses import dataclass, field
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Mapping
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import numpy as np
 
-from .engine import Engine, NetworkSpec, Variable
+from .engine import Engine, NetworkSpec, Posterior, Variable
 from .errors import ImpossibleEvidenceError
 from .evidence import validate_case
 from .network import build_network, dense_tables
-from .priors import DEFAULT_PRIORS, Priors, load_priors
-from .priors import FILES as PRIOR_FILES
-from .triage import LEVELS, Triage, triage
+from .priors import DEFAULT_PRIORS, Priors, fingerprint, load_priors
+from .triage import Triage, triage
+from .vocabulary import Vocabulary
+
+if TYPE_CHECKING:
+    from pgmpy.models import DiscreteBayesianNetwork
+
+R = TypeVar("R", bound="BaseRanker")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -29,6 +48,18 @@ class CauseProbability:
         return {"id": self.id, "label": self.label, "probability": self.probability}
 
 
+class RankingDetail(Protocol):
+    """What `rank(case, detail=True)` adds (built by model.analyses): keys merged into the JSON."""
+
+    def per_cause(self) -> Mapping[str, Mapping[str, Any]]:
+        """cause id -> extra keys of that cause's entry."""
+        ...
+
+    def top_level(self) -> Mapping[str, Any]:
+        """extra top-level keys."""
+        ...
+
+
 @dataclass(frozen=True)
 class Ranking:
     """One case's result; `to_dict()` is the JSON shape of the public interface."""
@@ -38,7 +69,7 @@ class Ranking:
     high_priority: CauseProbability
     base_rate: float  # the high-priority node's probability for the person's age alone
     triage: Triage
-    detail: dict = field(default_factory=dict)  # analyses added by rank(..., detail=True)
+    detail: RankingDetail | None = None  # the analyses, with rank(..., detail=True)
 
     def probability(self, cause: str) -> float:
         return next(c.probability for c in self.causes if c.id == cause)
@@ -51,47 +82,101 @@ class Ranking:
             "causes": [c.to_dict() for c in self.causes],
             "evidence": dict(self.evidence),
         }
-        per_cause = self.detail.get("per_cause", {})
-        for c in out["causes"]:
-            c.update(per_cause.get(c["id"], {}))
-        out.update({k: v for k, v in self.detail.items() if k != "per_cause"})
+        if self.detail is not None:
+            per_cause = self.detail.per_cause()
+            for c in out["causes"]:
+                c.update(per_cause.get(c["id"], {}))
+            out.update(self.detail.top_level())
         return out
 
     def to_json(self, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False, allow_nan=False)
 
 
-class Ranker:
-    """Built once per priors folder: the tables, the pgmpy network and the compiled engine."""
+@dataclass(frozen=True)
+class Compiled:
+    """What a ranker builds from its priors: dense tables, the network spec and the engine."""
+
+    tables: dict[str, np.ndarray]  # node -> (1, card, *parent_cards)
+    spec: NetworkSpec
+    engine: Engine
+
+
+class BaseRanker:
+    """A priors folder compiled for exact ranking (built on first use, then shared by threads)."""
 
     def __init__(self, priors: Priors):
         self.priors = priors
-        self.vocabulary = priors.vocabulary
-        self.causes: list[str] = list(priors.causes)
-        self.high_priority = self.vocabulary.high_priority
-        self.tables = dense_tables(priors)
-        self.spec = _spec(priors, {n: t[0] for n, t in self.tables.items()})
-        self.engine = Engine(self.spec, queries=self.causes)
-        self._lock = threading.Lock()
-        self.base_rates = self._base_rates()
+        self._lock = threading.RLock()
+        self._memo: OrderedDict[Hashable, Any] = OrderedDict()
+
+    # ------------------------------------------------------------------ what it is
+    @property
+    def vocabulary(self) -> Vocabulary:
+        return self.priors.vocabulary
 
     @cached_property
-    def network(self):
+    def causes(self) -> list[str]:
+        """The ranked causes: the vocabulary's, then any extra cause of the priors folder."""
+        return list(self.priors.causes)
+
+    @property
+    def high_priority(self) -> str:
+        return self.vocabulary.high_priority
+
+    @property
+    def compiled(self) -> Compiled:
+        with self._lock:
+            return self._compiled
+
+    @cached_property
+    def _compiled(self) -> Compiled:
+        tables = dense_tables(self.priors)
+        spec = network_spec(self.priors, {n: t[0] for n, t in tables.items()})
+        return Compiled(tables, spec, Engine(spec, queries=self.causes))
+
+    @property
+    def tables(self) -> dict[str, np.ndarray]:
+        return self.compiled.tables
+
+    @property
+    def spec(self) -> NetworkSpec:
+        return self.compiled.spec
+
+    @property
+    def engine(self) -> Engine:
+        return self.compiled.engine
+
+    @property
+    def network(self) -> DiscreteBayesianNetwork:
         """The pgmpy DiscreteBayesianNetwork built from the same tables as the engine."""
         with self._lock:
-            return build_network(self.priors, self.tables)
+            return self._network
+
+    @cached_property
+    def _network(self) -> DiscreteBayesianNetwork:
+        return build_network(self.priors, self.tables)
+
+    def memo(self, key: Hashable, build: Callable[[], T], size: int = 32) -> T:
+        """A value the analyses derive from this ranker alone (prior draws, what-if networks),
+        built once and kept with the ranker (the `size` most recently used)."""
+        with self._lock:
+            if key in self._memo:
+                self._memo.move_to_end(key)
+                return self._memo[key]
+        value = build()
+        with self._lock:
+            self._memo[key] = value
+            while len(self._memo) > size:
+                self._memo.popitem(last=False)
+        return value
 
     # ------------------------------------------------------------------ one case
-    def rank(self, case, detail: bool = False) -> Ranking:
+    def rank(self, case: Mapping[str, str]) -> Ranking:
         """Rank every cause for one case (input id -> state name)."""
         evidence = validate_case(case, self.vocabulary)
         probs = self.posteriors(self.engine.encode([evidence]), [evidence])[0]
-        ranking = self._ranking(evidence, probs)
-        if detail:
-            from .analyses import add_detail  # the analyses build on the ranking
-
-            ranking = add_detail(self, ranking)
-        return ranking
+        return self.ranking(evidence, probs)
 
     def posteriors(self, evidence: np.ndarray, cases: list[dict] | None = None, tables=None) -> np.ndarray:
         """(n, causes) P(cause present | evidence) for an evidence matrix; impossible rows raise."""
@@ -104,11 +189,12 @@ class Ranker:
                 + (f": {shown}" if shown is not None else f" (row {row})"))
         return self.present(post)
 
-    def present(self, post) -> np.ndarray:
+    def present(self, post: Posterior) -> np.ndarray:
         """(n, causes) P(cause present) from an engine result, in `self.causes` order."""
         return post.stacked[:, [post.columns[c].start + 1 for c in self.causes]]  # state 1 = present
 
-    def _ranking(self, evidence: dict[str, str], probs: np.ndarray) -> Ranking:
+    def ranking(self, evidence: dict[str, str], probs: np.ndarray) -> Ranking:
+        """The Ranking of one case from its posteriors (in `self.causes` order)."""
         labels = self.priors.causes
         causes = tuple(sorted((CauseProbability(c, labels[c], float(p)) for c, p in zip(self.causes, probs, strict=True)),
                               key=lambda c: (-c.probability, c.id)))
@@ -123,8 +209,9 @@ class Ranker:
 
     def base_rate(self, age: str | None) -> float:
         """P(high-priority cause) knowing only the age band (None: any adult)."""
-        return self.base_rates[age]
+        return self._base_rates[age]
 
+    @cached_property
     def _base_rates(self) -> dict[str | None, float]:
         ages = [None, *self.vocabulary.inputs["age"].states]
         rows = [{} if a is None else {"age": a} for a in ages]
@@ -132,65 +219,61 @@ class Ranker:
         hp = np.where(post.impossible, 0.0, post.marginals[self.high_priority][:, 1])  # an age band at prior 0
         return {a: float(p) for a, p in zip(ages, hp, strict=True)}
 
-    def rank_frame(self, frame, errors: str = "raise"):
-        """Rank a pandas (or Dask) DataFrame of cases; see model.frame.rank_frame."""
-        from .frame import rank_frame
 
-        return rank_frame(self, frame, errors=errors)
-
-    def with_overrides(self, overrides: dict[str, float]) -> Ranker:
-        """A ranker with some hand-set numbers changed for this session."""
-        return Ranker(self.priors.with_values(overrides)) if overrides else self
-
-
-def _spec(priors: Priors, tables: dict[str, np.ndarray]) -> NetworkSpec:
-    """Inputs first, then causes, then findings (causes contiguous keeps the engine's slices short)."""
+def network_spec(priors: Priors, tables: dict[str, np.ndarray]) -> NetworkSpec:
+    """Answers first, then causes, then findings (causes contiguous keeps the engine's slices short)."""
     nodes = priors.nodes
-    findings = {i.id for i in priors.vocabulary.inputs.values() if i.group in ("symptom", "lab")}
-    order = ([n for n in nodes if not nodes[n].is_cause and n not in findings]
-             + [n for n in nodes if nodes[n].is_cause] + [n for n in nodes if n in findings])
+    role = {n: priors.vocabulary.role_of(n) for n in nodes}
+    order = [n for kind in ("answer", "cause", "finding") for n in nodes if role[n] == kind]
     return NetworkSpec({n: Variable(n, nodes[n].states, nodes[n].parents, tables[n]) for n in order})
 
 
-_CACHE: dict[tuple, Ranker] = {}
-_CACHE_LOCK = threading.Lock()
+class RankerCache:
+    """The rankers built in this process, the `size` most recently used, by priors content.
+
+    Key: the priors folder, its content fingerprint and the numbers in use (a ranker
+    with session overrides is another entry). A request for a class is met by a cached
+    ranker of that class or a subclass of it. When full, the least recently used ranker
+    with overrides goes first, so that experts trying numbers never evict the rankers of
+    the priors files themselves."""
+
+    def __init__(self, size: int = 16):
+        self.size = size
+        self._rankers: OrderedDict[tuple, BaseRanker] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, cls: type[R], priors: Priors) -> R:
+        key = (str(priors.folder), priors.fingerprint, priors.values.tobytes())
+        with self._lock:
+            found = self._rankers.get(key)
+            if isinstance(found, cls):
+                self._rankers.move_to_end(key)
+                return found
+        built = cls(priors)
+        with self._lock:
+            self._rankers[key] = built
+            self._rankers.move_to_end(key)
+            while len(self._rankers) > self.size:
+                overridden = [k for k, r in self._rankers.items() if r.priors.overridden]
+                self._rankers.pop(overridden[0] if overridden else next(iter(self._rankers)))
+        return built
+
+    def for_folder(self, cls: type[R], folder: str | Path | None = None) -> R:
+        """The ranker of a priors folder with its files' numbers (read again when its content changes)."""
+        path = DEFAULT_PRIORS if folder is None else Path(folder).resolve()
+        digest = fingerprint(path)
+        with self._lock:
+            for (where, fp, _), ranker in reversed(self._rankers.items()):
+                if where == str(path) and fp == digest and isinstance(ranker, cls) and not ranker.priors.overridden:
+                    return ranker  # type: ignore[return-value]
+        return self.get(cls, load_priors(path))
+
+    def clear(self) -> None:
+        with self._lock:
+            self._rankers.clear()
+
+    def __len__(self) -> int:
+        return len(self._rankers)
 
 
-def load_ranker(priors_dir: str | Path | None = None) -> Ranker:
-    """The ranker for a priors folder (default: the repository's priors/), built once per
-    folder and content: editing the folder's files gives a fresh ranker."""
-    folder = DEFAULT_PRIORS if priors_dir is None else Path(priors_dir).resolve()
-    key = (str(folder), _fingerprint(folder))
-    with _CACHE_LOCK:
-        ranker = _CACHE.get(key)
-    if ranker is None:
-        ranker = Ranker(load_priors(folder))
-        with _CACHE_LOCK:
-            _CACHE[key] = ranker
-    return ranker
-
-
-def rank(case, detail: bool = False) -> Ranking:
-    """Rank every cause for one case with the default priors."""
-    return load_ranker().rank(case, detail=detail)
-
-
-_PATHS: dict[Path, tuple[str, ...]] = {}
-
-
-def _fingerprint(folder: Path) -> tuple:
-    """Modification time and size of each priors file (cheap: four stat calls)."""
-    paths = _PATHS.get(folder)
-    if paths is None:
-        paths = _PATHS[folder] = tuple(os.path.join(folder, name) for name in PRIOR_FILES)
-    out = []
-    for path in paths:
-        try:
-            st = os.stat(path)
-            out.append((st.st_mtime_ns, st.st_size))
-        except OSError:
-            out.append(None)
-    return tuple(out)
-
-
-__all__ = ["Ranker", "Ranking", "CauseProbability", "load_ranker", "rank", "LEVELS"]
+RANKERS = RankerCache()  # the one cache of rankers in a process

@@ -1,4 +1,13 @@
-"""The public vocabulary: input ids and states, cause ids and labels, triage levels."""
+"""The public vocabulary (vocabulary.toml): input ids and states, cause ids and labels, triage levels.
+
+Every input has a group (context, exposure, symptom, lab) and, from it, a role in the
+network, decided here and nowhere else:
+
+- an **answer** (context or exposure): something about the person or what they are
+  exposed to; answers sit upstream of the causes;
+- a **finding** (symptom or lab): something the causes produce; findings are the
+  network's leaves.
+"""
 from __future__ import annotations
 
 import tomllib
@@ -9,16 +18,25 @@ from pathlib import Path
 VOCABULARY_FILE = Path(__file__).with_name("vocabulary.toml")
 ABSENT, PRESENT = "absent", "present"
 CAUSE_STATES = (ABSENT, PRESENT)
+ANSWER_GROUPS = ("context", "exposure")
+FINDING_GROUPS = ("symptom", "lab")
 
 
 @dataclass(frozen=True)
 class Input:
+    """One question: its id, group, wording and states (ids and labels, in order)."""
+
     id: str
     group: str  # context, exposure, symptom, lab
     question: str
     states: tuple[str, ...]
     labels: tuple[str, ...]
-    baseline: str | None = None
+    baseline: str | None = None  # exposures: the state in which it is not a trigger
+
+    @property
+    def role(self) -> str:
+        """'answer' for context and exposure inputs, 'finding' for symptoms and blood tests."""
+        return "finding" if self.group in FINDING_GROUPS else "answer"
 
     def label_of(self, state: str) -> str:
         return self.labels[self.states.index(state)]
@@ -33,14 +51,21 @@ class Vocabulary:
 
     @property
     def exposures(self) -> list[Input]:
-        return [i for i in self.inputs.values() if i.group == "exposure"]
+        return self.group("exposure")
 
     def group(self, name: str) -> list[Input]:
         return [i for i in self.inputs.values() if i.group == name]
 
+    def role_of(self, node: str) -> str:
+        """'answer', 'cause' or 'finding' for an input id or a cause id; other nodes of the
+        network (extra causes a priors folder adds) count as causes."""
+        spec = self.inputs.get(node)
+        return spec.role if spec is not None else "cause"
+
 
 @lru_cache(maxsize=1)
 def load_vocabulary() -> Vocabulary:
+    """The package's vocabulary.toml, read once."""
     raw = tomllib.loads(VOCABULARY_FILE.read_text(encoding="utf-8"))
     inputs = {
         key: Input(

@@ -22,19 +22,6 @@ settings.register_profile("ci", max_examples=150, derandomize=True, deadline=Non
 settings.register_profile("dev", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
-# The no-trigger answer to every question: a full, quiet case that tests then change.
-QUIET = {
-    "caffeine": "none", "nicotine": "no", "stress": "low", "sleep": "good", "exertion": "moderate",
-    "fluid_intake": "adequate", "diuretic": "no", "asthma_medication": "no", "ssri": "no",
-    "prolonged_sitting": "no", "twitching": "yes", "twitch_duration": "days", "cramps": "no",
-    "weakness": "none", "atrophy": "no", "numbness_tingling": "no", "persistent_pain": "no",
-    "speech_swallowing": "no", "weight_loss": "no", "fever": "no",
-}
-
-
-def quiet(**changes) -> dict:
-    """A fully answered case with no triggers and no symptom but twitching, then `changes`."""
-    return {**QUIET, "age": "under_40", **changes}
 
 
 @pytest.fixture(scope="session")

@@ -185,7 +185,7 @@ def test_sensitivity_json_and_table(capsys, ranker):
     case = {"caffeine": "high", "stress": "high", "twitching": "yes"}
     code, out, _ = run(capsys, "sensitivity", "--json", *[f"{k}={v}" for k, v in case.items()])
     assert code == 0
-    assert json.loads(out) == json.loads(json.dumps(sensitivity(ranker, case)))
+    assert json.loads(out) == [e.to_dict() for e in sensitivity(ranker, case)]
     code, out, _ = run(capsys, "sensitivity", "--top", "3", *[f"{k}={v}" for k, v in case.items()])
     assert code == 0 and len(out.strip().splitlines()) == 4 and "top ->" in out
     code, _, err = run(capsys, "sensitivity", "caffeine=lots")

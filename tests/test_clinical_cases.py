@@ -5,10 +5,11 @@ from pathlib import Path
 import pytest
 
 from model import rank
+from model.triage import PROMPT, RULES
+from tests.support.cases import QUIET
 
-from .conftest import QUIET
-
-CASES = tomllib.loads((Path(__file__).with_name("clinical_cases.toml")).read_text())["case"]
+CASES_PATH = Path(__file__).with_name("clinical_cases.toml")
+CASES = tomllib.loads(CASES_PATH.read_text())["case"]
 
 
 def evidence_of(case: dict) -> dict:
@@ -35,12 +36,11 @@ def test_case(case):
 
 def test_cases_cover_every_cause_red_flag_and_level(ranker):
     """The case file itself must cover every cause, every red flag and every triage level."""
-    from model.triage import PROMPT_FLAGS
-
     expected_top = {c for case in CASES for c in case.get("top1", []) + case.get("top3", [])}
     hp_cases = [c for c in CASES if "hp_above" in c]
     assert expected_top | ({ranker.high_priority} if hp_cases else set()) >= set(ranker.causes)
-    flags = {(i, s) for case in CASES for (i, s) in evidence_of(case).items() if (i, s) in PROMPT_FLAGS}
-    assert flags == set(PROMPT_FLAGS)
+    red_flags = {(r.input, r.state) for r in RULES if r.level == PROMPT}
+    flags = {(i, s) for case in CASES for (i, s) in evidence_of(case).items() if (i, s) in red_flags}
+    assert flags == red_flags
     assert {lvl for case in CASES for lvl in case["triage"]} == {"self_care", "see_doctor", "prompt_evaluation"}
     assert len(CASES) >= 25

@@ -13,9 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from model import load_ranker, rank
+from model import Ranker, load_ranker, rank
 from model.priors import load_priors
-from model.ranking import Ranker
 
 CASES = [
     {},

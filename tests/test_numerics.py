@@ -19,11 +19,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from model import ImpossibleEvidenceError, InputError
+from model import ImpossibleEvidenceError, InputError, Ranker
 from model.priors import load_priors
-from model.ranking import Ranker
-
-from .strategies import INPUTS, copy_priors, print_counts, set_distribution, set_number, valid_cases
+from tests.support.strategies import INPUTS, copy_priors, print_counts, set_distribution, set_number, valid_cases
 
 CAUSES, EXPOSURES, FINDINGS, TRIAGE = "causes.toml", "exposures.toml", "findings.toml", "triage.toml"
 

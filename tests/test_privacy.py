@@ -108,7 +108,7 @@ socket.getaddrinfo = blocked("socket.getaddrinfo")
 '''
 
 WORK = r'''
-import model, model.cli, model.batch, model.frame, model.analyses
+import model, model.cli, model.batch, model.analyses
 from model import rank, load_ranker
 PHASE[0] = "rank"
 case = json.loads(sys.argv[1])

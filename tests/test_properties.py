@@ -2,8 +2,7 @@
 import pytest
 
 from model import rank
-
-from .conftest import quiet
+from tests.support.cases import quiet
 
 
 def p(case, cause):

@@ -3,10 +3,8 @@ import numpy as np
 import pandas as pd
 
 from model import load_ranker, rank
-from model.frequency import natural_frequency, one_in
-from model.triage import PROMPT_FLAGS, ROUTINE_FLAGS, triage
-
-from .conftest import quiet
+from model.triage import RULES, triage
+from tests.support.cases import quiet
 
 
 def test_red_flags_win_over_a_low_posterior():
@@ -24,7 +22,7 @@ def test_every_escalating_answer_is_named():
     case = quiet(fever="yes", atrophy="yes", twitch_duration="months", potassium="low")
     reasons = " ".join(rank(case).triage.reasons)
     for (inp, state) in [("fever", "yes"), ("atrophy", "yes"), ("twitch_duration", "months"), ("potassium", "low")]:
-        text = {**PROMPT_FLAGS, **ROUTINE_FLAGS}[(inp, state)]
+        text = next(r.reason for r in RULES if (r.input, r.state) == (inp, state))
         assert text in reasons
 
 
@@ -47,14 +45,3 @@ def test_vectorised_triage_equals_one_by_one(ranker):
     for k, row in enumerate(rows):
         case = {key: v for key, v in row.items() if v is not None}
         assert out["triage"].iloc[k] == ranker.rank(case).triage.level
-
-
-def test_natural_frequencies():
-    assert natural_frequency(0.0005) == "about 1 in 2,000"
-    assert natural_frequency(0.58) == "about 6 in 10"
-    assert natural_frequency(0.12) == "about 1 in 10"
-    assert natural_frequency(0.000123) == "about 1 in 8,100"
-    assert natural_frequency(3e-8) == "fewer than 1 in a million"
-    assert natural_frequency(0.97) == "more than 9 in 10"
-    assert natural_frequency(0.0) == "none"
-    assert one_in(1 / 575) == 580

@@ -17,16 +17,21 @@ Every term is exact: one engine call evaluates all answers to all questions.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
+
+from ..ranking import BaseRanker
+from .results import NextQuestion
 
 HIGH_PRIORITY_WEIGHT = 100.0
 
 
-def next_questions(ranker, evidence: dict[str, str], probs: np.ndarray | None = None) -> list[dict]:
+def next_questions(ranker: BaseRanker, evidence: Mapping[str, str]) -> tuple[NextQuestion, ...]:
     """Unanswered inputs, most informative first (ties by input id)."""
     open_inputs = [i for i in ranker.vocabulary.inputs.values() if i.id not in evidence]
     if not open_inputs:
-        return []
+        return ()
     rows = [dict(evidence)] + [{**evidence, i.id: s} for i in open_inputs for s in i.states]
     post = ranker.engine.infer(ranker.engine.encode(rows))
     marg = ranker.present(post)  # (rows, causes)
@@ -44,12 +49,11 @@ def next_questions(ranker, evidence: dict[str, str], probs: np.ndarray | None = 
         mi = h_now - p_answer @ _entropy(after)  # per cause
         gain = float(np.clip(mi, 0.0, None) @ weights)
         moved = np.abs(after - base) * p_answer[:, None]
-        out.append({"input": spec.id, "question": spec.question, "information_gain": gain,
-                    "most_affected": ranker.causes[int(np.argmax(moved.sum(axis=0)))],
-                    "answers": {s: float(p) for s, p in zip(spec.states, p_answer, strict=True)}})
+        out.append(NextQuestion(spec.id, spec.question, gain, ranker.causes[int(np.argmax(moved.sum(axis=0)))],
+                                {s: float(p) for s, p in zip(spec.states, p_answer, strict=True)}))
         row += k
-    out.sort(key=lambda q: (-q["information_gain"], q["input"]))
-    return out
+    out.sort(key=lambda q: (-q.information_gain, q.input))
+    return tuple(out)
 
 
 def _entropy(p: np.ndarray) -> np.ndarray:

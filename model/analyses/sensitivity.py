@@ -3,21 +3,29 @@ top cause or the triage level, and how far it must move.
 
 Each number is swept alone across its range (the others at their values), on a
 grid plus bisection at every change, all in batched engine calls with per-row
-tables. The result, one entry per number, also gives the top cause's and the
+tables. A share of a prior distribution moves with the other shares rescaled; a
+grade's chance of a graded finding moves only as far as the grades' chances can still
+sum to at most 1 (the swept range, reported in each entry, is cut there). The result, one entry per number, also gives the top cause's and the
 high-priority node's probability at both ends of the range: the tornado chart.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import NamedTuple
+
 import numpy as np
 
 from ..network import node_tables
+from ..priors import Priors, apply_overrides
+from ..ranking import BaseRanker
 from ..triage import LEVELS, triage_levels
+from .results import SensitivityEntry
 
 GRID = 9
 BISECT = 40
 
 
-def sensitivity(ranker, evidence: dict[str, str], grid: int = GRID) -> list[dict]:
+def sensitivity(ranker: BaseRanker, evidence: Mapping[str, str], grid: int = GRID) -> list[SensitivityEntry]:
     """Entries sorted by how far the top cause's probability swings across the range."""
     priors = ranker.priors
     base = np.asarray(priors.values, dtype=float)
@@ -27,7 +35,7 @@ def sensitivity(ranker, evidence: dict[str, str], grid: int = GRID) -> list[dict
     params = [i for i, p in enumerate(priors.parameters) if p.high > p.low]
     steps = np.linspace(0.0, 1.0, grid)
     lows = np.array([priors.parameters[i].low for i in params])
-    highs = np.array([priors.parameters[i].high for i in params])
+    highs = np.array([_highest(priors, i) for i in params])
     grid_vals = lows[:, None] + (highs - lows)[:, None] * steps[None, :]  # (params, grid)
     rows = _rows(priors, np.repeat(params, grid), grid_vals.ravel())
     res = _evaluate(ranker, evidence, rows)
@@ -49,25 +57,30 @@ def sensitivity(ranker, evidence: dict[str, str], grid: int = GRID) -> list[dict
     out = []
     for k, i in enumerate(params):
         p = priors.parameters[i]
-        entry = {
-            "parameter": p.id, "value": p.value, "range": [p.low, p.high], "judgement": p.judgement,
-            "top_cause": ranker.causes[top], "top_at_low": float(top_p[k, 0]), "top_at_high": float(top_p[k, -1]),
-            "high_priority_at_low": float(hp[k, 0]), "high_priority_at_high": float(hp[k, -1]),
-            "top_changes_at": None, "new_top": None, "triage_changes_at": None, "new_triage": None,
-        }
-        for kind in ("top", "triage"):
-            if (k, kind) in found:
-                at, new = found[(k, kind)]
-                entry[f"{kind}_changes_at"] = at
-                entry[f"new_{kind}"] = ranker.causes[new] if kind == "top" else LEVELS[new]
-                entry[f"{kind}_changes_by"] = abs(at - p.value)
-        entry["swing"] = abs(entry["top_at_high"] - entry["top_at_low"])
-        out.append(entry)
-    out.sort(key=lambda e: (e["top_changes_at"] is None and e["triage_changes_at"] is None, -e["swing"], e["parameter"]))
+        new_top, new_level = found.get((k, "top")), found.get((k, "triage"))
+        out.append(SensitivityEntry(
+            parameter=p.id, value=p.value, range=(p.low, float(highs[k])), judgement=p.judgement,
+            top_cause=ranker.causes[top], top_at_low=float(top_p[k, 0]), top_at_high=float(top_p[k, -1]),
+            high_priority_at_low=float(hp[k, 0]), high_priority_at_high=float(hp[k, -1]),
+            top_changes_at=new_top[0] if new_top else None,
+            new_top=ranker.causes[new_top[1]] if new_top else None,
+            triage_changes_at=new_level[0] if new_level else None,
+            new_triage=LEVELS[new_level[1]] if new_level else None))
+    out.sort(key=lambda e: (not e.changes_something, -e.swing, e.parameter))
     return out
 
 
-def _bisect(ranker, evidence, tasks, top, level) -> dict:
+def _highest(priors: Priors, i: int) -> float:
+    """The top of number i's swept range: its range's top, cut where a graded finding's
+    chances would sum above 1 with the other grades at their values."""
+    p = priors.parameters[i]
+    if p.kind != "graded":
+        return p.high
+    others = sum(priors.values[j] for j in priors.members(p.group) if j != i)
+    return max(p.value, min(p.high, 1.0 - others))
+
+
+def _bisect(ranker: BaseRanker, evidence: Mapping[str, str], tasks, top, level) -> dict:
     """(entry, outcome) -> (the value nearest the current one at which the outcome first
     differs, the new outcome there), bisecting every task at once."""
     if not tasks:
@@ -91,14 +104,15 @@ def _bisect(ranker, evidence, tasks, top, level) -> dict:
             for n, t in enumerate(tasks)}
 
 
-class _Result:
-    def __init__(self, probs, top, level):
-        self.probs, self.top, self.level = probs, top, level
+class _Result(NamedTuple):
+    probs: np.ndarray  # (rows, causes)
+    top: np.ndarray  # (rows,) index of the first cause
+    level: np.ndarray  # (rows,) triage level index
 
 
-def _evaluate(ranker, evidence, values: np.ndarray) -> _Result:
+def _evaluate(ranker: BaseRanker, evidence: Mapping[str, str], values: np.ndarray) -> _Result:
     tables = node_tables(ranker.priors, values)
-    ev = np.repeat(ranker.engine.encode([evidence]), values.shape[0], axis=0)
+    ev = np.repeat(ranker.engine.encode([dict(evidence)]), values.shape[0], axis=0)
     post = ranker.engine.infer(ev, tables)
     probs = np.nan_to_num(ranker.present(post), nan=0.0)
     ids = np.array(ranker.causes)
@@ -112,9 +126,7 @@ def _evaluate(ranker, evidence, values: np.ndarray) -> _Result:
     return _Result(probs, top, level)
 
 
-def _rows(priors, params, vals) -> np.ndarray:
+def _rows(priors: Priors, params, vals) -> np.ndarray:
     """One parameter vector per (parameter index, value) pair, distributions renormalised."""
-    from ..overrides import apply_overrides
-
     return np.stack([apply_overrides(priors, {priors.parameters[i].id: float(v)})
                      for i, v in zip(params, vals, strict=True)])

@@ -24,42 +24,46 @@ the ranker's own engine.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 
 from ..engine import Engine, NetworkSpec, Variable
 from ..engine.core import FEW_BUDGET
 from ..network import NoisyTable, node_tables
+from ..ranking import BaseRanker
+from .results import WhatIf
 
 TARGET = "twitching"
 OFF_ON = ("off", "on")
 
 
-def what_if(ranker, evidence: dict[str, str]) -> list[dict]:
+def what_if(ranker: BaseRanker, evidence: Mapping[str, str]) -> tuple[WhatIf, ...]:
     """One entry per observed exposure off its baseline (only when twitching=yes is observed)."""
     if evidence.get(TARGET) != "yes":
-        return []
+        return ()
     out = []
     for spec in ranker.vocabulary.exposures:
         state = evidence.get(spec.id)
         if state is None or state == spec.baseline:
             continue
-        out.append({"input": spec.id, "from": state, "to": spec.baseline,
-                    "twitching_stops": twitching_stops(ranker, evidence, spec.id)})
-    return out
+        assert spec.baseline is not None  # every exposure has one (vocabulary.toml)
+        out.append(WhatIf(spec.id, state, spec.baseline, twitching_stops(ranker, evidence, spec.id)))
+    return tuple(out)
 
 
-def prepare(ranker) -> None:
+def prepare(ranker: BaseRanker) -> None:
     """Compile every exposure's twin network now (a few tens of ms each) rather than on
     the first what-if that needs it."""
     for spec in ranker.vocabulary.exposures:
         _twin_engine(ranker, spec.id)
 
 
-def twitching_stops(ranker, evidence: dict[str, str], exposure: str) -> float:
+def twitching_stops(ranker: BaseRanker, evidence: Mapping[str, str], exposure: str) -> float:
     engine, cf, fired = _twin_engine(ranker, exposure)
     states = ranker.spec.variables[TARGET].states
     present = states[1 - _absent(ranker)]
-    whole = ranker.engine.infer(ranker.engine.encode([evidence]))
+    whole = ranker.engine.infer(ranker.engine.encode([dict(evidence)]))
     if whole.impossible[0]:
         return float("nan")
     rest = {k: v for k, v in evidence.items() if k != TARGET}
@@ -69,19 +73,20 @@ def twitching_stops(ranker, evidence: dict[str, str], exposure: str) -> float:
     return float(np.clip(np.exp(part.log_evidence[0] - whole.log_evidence[0]), 0.0, 1.0))
 
 
-def _absent(ranker) -> int:
+def _absent(ranker: BaseRanker) -> int:
     node = ranker.priors.nodes[TARGET]
     return node.order[0]
 
 
-def _twin_engine(ranker, exposure: str):
-    """(engine, counterfactual target, node 'a differing switch fired') for the slim twin."""
-    cache = ranker.__dict__.setdefault("_twin_engines", {})
-    if exposure not in cache:
+def _twin_engine(ranker: BaseRanker, exposure: str) -> tuple[Engine, str, str]:
+    """(engine, counterfactual target, node 'a differing switch fired') for the slim twin,
+    compiled once per ranker."""
+    def build() -> tuple[Engine, str, str]:
         spec, cf = twin_spec(ranker.spec, node_tables(ranker.priors), exposure, TARGET)
         slim, fired = _slim(spec, TARGET)
-        cache[exposure] = (Engine(slim, queries=[fired], budget=FEW_BUDGET), cf, fired)
-    return cache[exposure]
+        return Engine(slim, queries=[fired], budget=FEW_BUDGET), cf, fired
+
+    return ranker.memo(("what-if twin", exposure), build)
 
 
 def _slim(twin: NetworkSpec, target: str) -> tuple[NetworkSpec, str]:

@@ -1,0 +1,44 @@
+"""The public ranker: `rank`, `load_ranker` and `Ranker`, which adds to the ranking core the
+analyses (`rank(case, detail=True)`), tables of cases (`rank_frame`) and session overrides."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from .analyses import add_detail
+from .batch import CHUNK, rank_frame
+from .priors import apply_overrides
+from .ranking import RANKERS, BaseRanker, Ranking
+
+
+class Ranker(BaseRanker):
+    """Built once per priors folder and content (see `load_ranker`); cheap to call repeatedly."""
+
+    def rank(self, case: Mapping[str, str], detail: bool = False) -> Ranking:
+        """Rank every cause for one case (input id -> state name); `detail=True` adds the
+        analyses: intervals, rank stability, what-if and next questions."""
+        ranking = super().rank(case)
+        return add_detail(self, ranking) if detail else ranking
+
+    def rank_frame(self, frame: Any, errors: str = "raise", chunk: int = CHUNK) -> Any:
+        """Rank a pandas DataFrame (or, lazily, a Dask DataFrame) of cases; see model.batch."""
+        return rank_frame(self, frame, errors=errors, chunk=chunk)
+
+    def with_overrides(self, overrides: Mapping[str, float]) -> Ranker:
+        """A ranker with some hand-set numbers changed (files untouched); numbers that break a
+        rule of the priors (see model/priors/overrides.py) are refused with a PriorsError."""
+        if not overrides:
+            return self
+        return RANKERS.get(Ranker, self.priors.with_values(apply_overrides(self.priors, overrides)))
+
+
+def load_ranker(priors_dir: str | Path | None = None) -> Ranker:
+    """The ranker for a priors folder (default: the repository's priors/), built once per
+    folder and content: editing the folder's files gives a fresh ranker."""
+    return RANKERS.for_folder(Ranker, priors_dir)
+
+
+def rank(case: Mapping[str, str], detail: bool = False) -> Ranking:
+    """Rank every cause for one case with the default priors."""
+    return load_ranker().rank(case, detail=detail)

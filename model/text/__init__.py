@@ -1,0 +1,11 @@
+"""What people read: labels, guidance per cause, the analyses in words, the CLI table and the
+report for a doctor, and the network as a picture."""
+from .analyses import MEDICINE_CAUTION, how_sure_line, turning_points, what_if_lines
+from .graph import network_dot
+from .guidance import Guidance, load_guidance
+from .labels import LEVEL_TITLES, NOT_A_DIAGNOSIS, describe, display_label, short_label
+from .report import markdown_report, text_table
+
+__all__ = ["Guidance", "LEVEL_TITLES", "MEDICINE_CAUTION", "NOT_A_DIAGNOSIS", "describe", "display_label",
+           "how_sure_line", "load_guidance", "markdown_report", "network_dot", "short_label", "text_table",
+           "turning_points", "what_if_lines"]

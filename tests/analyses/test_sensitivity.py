@@ -1,0 +1,66 @@
+"""Sensitivity: the reported turning points are real."""
+import pytest
+
+from model.analyses import sensitivity
+from tests.support.cases import quiet
+
+
+@pytest.fixture(scope="module")
+def close_call(ranker):
+    case = quiet(stress="high", caffeine="high")
+    return case, sensitivity(ranker, case)
+
+
+def test_every_number_with_a_range_is_swept(ranker, close_call):
+    _, entries = close_call
+    swept = {e.parameter for e in entries}
+    assert swept == {p.id for p in ranker.priors.parameters if p.high > p.low}
+
+
+def test_a_graded_chance_is_swept_only_as_far_as_the_grades_can_sum_to_one(ranker, close_call):
+    _, entries = close_call
+    priors = ranker.priors
+    for e in entries:
+        p = priors.parameter(e.parameter)
+        assert e.range[0] == p.low and p.value <= e.range[1] <= p.high
+        if p.kind == "graded":
+            others = sum(priors.values[j] for j in priors.members(p.group) if priors.parameters[j].id != p.id)
+            assert e.range[1] <= max(p.value, 1 - others) + 1e-12
+    cut = [e for e in entries if e.range[1] < priors.parameter(e.parameter).high]
+    assert cut, "some graded chance (e.g. weakness under the serious node) reaches the sum of 1 within its range"
+    ranker.with_overrides({cut[0].parameter: cut[0].range[1]})  # the top of the swept range is a valid network
+
+
+def test_reported_turning_points_change_the_top_cause(ranker, close_call):
+    case, entries = close_call
+    top = ranker.rank(case).causes[0].id
+    flips = [e for e in entries if e.top_changes_at is not None]
+    assert flips, "stress and caffeine are close: some number must be able to swap them"
+    for e in flips[:5]:
+        at, value = e.top_changes_at, e.value
+        step = 1e-4 * (e.range[1] - e.range[0])
+        beyond = at + step if at > value else at - step
+        before = at - step if at > value else at + step
+        assert ranker.with_overrides({e.parameter: beyond}).rank(case).causes[0].id == e.new_top != top
+        assert ranker.with_overrides({e.parameter: before}).rank(case).causes[0].id == top
+
+
+def test_entries_that_change_something_come_first(close_call):
+    _, entries = close_call
+    changes = [e.changes_something for e in entries]
+    assert changes == sorted(changes, reverse=True)
+
+
+def test_triage_turning_point(ranker):
+    case = {"age": "over_60", "twitching": "yes", "twitch_duration": "weeks", "cramps": "yes"}
+    entries = sensitivity(ranker, case)
+    threshold = next(e for e in entries if e.parameter == "triage.see_doctor_above")
+    level = ranker.rank(case).triage.level
+    hp = ranker.rank(case).high_priority.probability
+    # the scenario: the chance lies inside the threshold's range, above its low end, so lowering
+    # the threshold below it must turn self-care into a routine appointment
+    assert threshold.range[0] < hp < threshold.value and level == "self_care"
+    assert threshold.triage_changes_at is not None and threshold.new_triage == "see_doctor"
+    assert threshold.triage_changes_at == pytest.approx(hp, rel=1e-4)
+    moved = ranker.with_overrides({"triage.see_doctor_above": threshold.triage_changes_at})
+    assert moved.rank(case).triage.level == threshold.new_triage

@@ -1,0 +1,139 @@
+"""The priors folder: every number backed, and every kind of malformed folder refused by name."""
+import re
+
+import pytest
+
+from model import PriorsError, load_ranker
+from model.priors import load_priors
+
+
+def test_every_number_has_a_rationale_a_source_and_a_range():
+    priors = load_priors()
+    assert len(priors.parameters) > 150
+    for p in priors.parameters:
+        assert p.rationale and p.source, p.id
+        assert 0 <= p.low <= p.value <= p.high <= 1, p.id
+        if p.judgement:
+            assert p.low < p.high or p.value in (0.0, 1.0), f"{p.id}: a judgement needs a real range"
+
+
+def test_every_vocabulary_node_is_in_the_priors():
+    priors = load_priors()
+    vocab = priors.vocabulary
+    assert set(vocab.inputs) | set(vocab.causes) <= set(priors.nodes)
+    for i in vocab.inputs.values():
+        assert priors.nodes[i.id].states == i.states
+    for c in vocab.causes:
+        assert priors.nodes[c].states == ("absent", "present")
+
+
+def edit(folder, name, old, new, count=1):
+    path = folder / name
+    text = path.read_text()
+    assert old in text, f"fixture text not found in {name}: {old!r}"
+    path.write_text(text.replace(old, new, count))
+
+
+def refused(folder, *patterns):
+    with pytest.raises(PriorsError) as err:
+        load_priors(folder)
+    for pattern in patterns:
+        assert re.search(pattern, str(err.value)), (pattern, str(err.value))
+    return str(err.value)
+
+
+def test_broken_toml(priors_copy):
+    edit(priors_copy, "causes.toml", "[caffeine_effect.baseline]", "[caffeine_effect.baseline")
+    refused(priors_copy, r"^causes\.toml", "not valid TOML")
+
+
+def test_missing_key(priors_copy):
+    edit(priors_copy, "findings.toml", 'source = "Judgement; covers causes not in the model', 'sauce = "x', 1)
+    refused(priors_copy, r"findings\.toml", r"twitching\.baseline", "missing key source")
+
+
+def test_extra_key(priors_copy):
+    edit(priors_copy, "causes.toml", "[caffeine_effect.baseline]\n", "[caffeine_effect.baseline]\nunit = 'x'\n")
+    refused(priors_copy, r"causes\.toml", r"caffeine_effect\.baseline", "unknown key unit")
+
+
+def test_probability_outside_zero_one(priors_copy):
+    edit(priors_copy, "findings.toml", "[twitching.given.caffeine_effect]\nvalue = 0.30", "[twitching.given.caffeine_effect]\nvalue = 1.30")
+    refused(priors_copy, r"findings\.toml", r"twitching\.given\.caffeine_effect", r"not a probability")
+
+
+def test_value_outside_its_range(priors_copy):
+    edit(priors_copy, "findings.toml", "[twitching.given.caffeine_effect]\nvalue = 0.30", "[twitching.given.caffeine_effect]\nvalue = 0.90")
+    refused(priors_copy, r"twitching\.given\.caffeine_effect", "outside its range")
+
+
+def test_distribution_not_summing_to_one(priors_copy):
+    edit(priors_copy, "exposures.toml", "value = { none = 0.10, moderate = 0.80, high = 0.10 }",
+         "value = { none = 0.10, moderate = 0.801, high = 0.10 }")
+    refused(priors_copy, r"exposures\.toml", r"caffeine\.prior", "sum to 1")
+
+
+def test_graded_finding_over_one(priors_copy):
+    edit(priors_copy, "findings.toml", "value = { subjective = 0.20, progressive = 0.65 }",
+         "value = { subjective = 0.40, progressive = 0.65 }")
+    edit(priors_copy, "findings.toml", "range = { subjective = [0.10, 0.30], progressive = [0.45, 0.80] }",
+         "range = { subjective = [0.10, 0.50], progressive = [0.45, 0.80] }")
+    refused(priors_copy, r"weakness\.given\.neuromuscular_disease", "at most 1")
+
+
+def test_unknown_parent(priors_copy):
+    edit(priors_copy, "findings.toml", "[twitching.given.caffeine_effect]", "[twitching.given.cafeine_effect]")
+    refused(priors_copy, r"findings\.toml", r"twitching\.given\.cafeine_effect", "unknown parent")
+
+
+def test_cycle(priors_copy):
+    edit(priors_copy, "causes.toml", "[calcium_imbalance.given.dehydration]",
+         "[calcium_imbalance.given.dehydration]\nvalue = 0.02\nrange = [0.01, 0.05]\njudgement = true\n"
+         "source = \"x\"\nrationale = \"x\"\n[dehydration.given.calcium_imbalance]")
+    refused(priors_copy, r"causes\.toml", "cycle", "dehydration", "calcium_imbalance")
+
+
+def test_missing_file(priors_copy):
+    (priors_copy / "triage.toml").unlink()
+    refused(priors_copy, r"triage\.toml", "missing")
+
+
+def test_missing_vocabulary_node(priors_copy):
+    text = (priors_copy / "causes.toml").read_text()
+    start = text.index("[nicotine_effect]")
+    end = text.index("[medication_side_effect]")
+    (priors_copy / "causes.toml").write_text(text[:start] + text[end:])
+    refused(priors_copy, r"causes\.toml", r"nicotine_effect", "missing")
+
+
+def test_wrong_type_and_nan(priors_copy):
+    edit(priors_copy, "findings.toml", "[twitching.given.caffeine_effect]\nvalue = 0.30", "[twitching.given.caffeine_effect]\nvalue = nan")
+    refused(priors_copy, r"twitching\.given\.caffeine_effect", "not a probability")
+
+
+def test_unknown_state(priors_copy):
+    edit(priors_copy, "causes.toml", "[caffeine_effect.given.caffeine.high]", "[caffeine_effect.given.caffeine.huge]")
+    refused(priors_copy, r"caffeine_effect\.given\.caffeine\.huge", "unknown state")
+
+
+def test_triage_thresholds_in_order(priors_copy):
+    edit(priors_copy, "triage.toml", "value = 0.005\nrange = [0.002, 0.01]", "value = 0.05\nrange = [0.002, 0.1]")
+    refused(priors_copy, r"triage\.toml", "must not exceed")
+
+
+def test_an_edited_number_changes_the_ranking(priors_copy):
+    before = load_ranker(priors_copy).rank({"caffeine": "high", "twitching": "yes"}).probability("caffeine_effect")
+    edit(priors_copy, "causes.toml", "[caffeine_effect.given.caffeine.high]\nvalue = 0.50", "[caffeine_effect.given.caffeine.high]\nvalue = 0.30")
+    after = load_ranker(priors_copy).rank({"caffeine": "high", "twitching": "yes"}).probability("caffeine_effect")
+    assert after < before
+
+
+def test_an_extra_cause_must_have_a_label(priors_copy):
+    extra = ("\n[alcohol_effect]\nmodel = \"noisy_or\"\n[alcohol_effect.baseline]\nvalue = 0.05\nrange = [0.01, 0.1]\n"
+             "judgement = true\nsource = \"x\"\nrationale = \"x\"\n")
+    (priors_copy / "causes.toml").write_text((priors_copy / "causes.toml").read_text() + extra)
+    refused(priors_copy, r"alcohol_effect", "needs a label")
+    (priors_copy / "causes.toml").write_text((priors_copy / "causes.toml").read_text().replace(
+        "[alcohol_effect]\nmodel", "[alcohol_effect]\nlabel = \"Alcohol\"\nmodel"))
+    ranker = load_ranker(priors_copy)
+    assert "alcohol_effect" in [c.id for c in ranker.rank({}).causes]
