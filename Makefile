@@ -6,14 +6,19 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test install bench notebooks lint clean browser
+.PHONY: run test test-numerics install bench notebooks lint clean browser
 
 run: $(STAMP)
 	$(PY) -m streamlit run app.py --server.address 127.0.0.1 --server.port 8501
 
-test: $(STAMP)
+test: lint
 	$(PY) -m pytest tests -p no:cacheprovider $(PYTEST_ARGS)
 	$(PY) -m pytest --nbmake --nbmake-timeout=120 -p no:cacheprovider notebooks
+
+# The numerical tests again, for another CPU kernel choice or batch size (CI runs this with
+# OPENBLAS_CORETYPE=Haswell and TWITCH_CAUSES_TEST_CHUNK=7 after `make test`).
+test-numerics: $(STAMP)
+	$(PY) -m pytest tests -p no:cacheprovider -m "not browser" -q $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(PY) benchmarks/run.py $(BENCH_ARGS)
@@ -31,7 +36,9 @@ browser:
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check model app.py tests benchmarks
+	$(VENV)/bin/ruff check model dashboard app.py tests benchmarks
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

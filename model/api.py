@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from .analyses import add_detail
-from .batch import CHUNK, rank_frame
+from .batch import rank_frame
 from .priors import apply_overrides
 from .ranking import RANKERS, BaseRanker, Ranking
 
@@ -21,8 +21,9 @@ class Ranker(BaseRanker):
         ranking = super().rank(case)
         return add_detail(self, ranking) if detail else ranking
 
-    def rank_frame(self, frame: Any, errors: str = "raise", chunk: int = CHUNK) -> Any:
-        """Rank a pandas DataFrame (or, lazily, a Dask DataFrame) of cases; see model.batch."""
+    def rank_frame(self, frame: Any, errors: str = "raise", chunk: int | None = None) -> Any:
+        """Rank a pandas DataFrame (or, lazily, a Dask DataFrame) of cases; `chunk` rows per
+        engine call (default model.batch.CHUNK); see model.batch."""
         return rank_frame(self, frame, errors=errors, chunk=chunk)
 
     def with_overrides(self, overrides: Mapping[str, float]) -> Ranker:

@@ -21,6 +21,7 @@ import pandas as pd
 from .engine.sample import forward_sample
 from .ranking import BaseRanker
 from .triage import LEVELS, PROMPT, RULES
+from .vocabulary import Vocabulary
 
 
 # ---------------------------------------------------------------------- the clinical cases
@@ -29,10 +30,10 @@ def load_cases(path: str | Path) -> list[dict]:
     return tomllib.loads(Path(path).read_text(encoding="utf-8"))["case"]
 
 
-def quiet_case(vocabulary) -> dict[str, str]:
+def quiet_case(vocabulary: Vocabulary) -> dict[str, str]:
     """The "full" profile's starting point: every exposure at its baseline, twitching for
     days and no other symptom; age and blood tests left unknown (as the case file says)."""
-    out = {i.id: i.baseline for i in vocabulary.exposures}
+    out = {i.id: i.baseline for i in vocabulary.exposures if i.baseline is not None}
     for i in vocabulary.group("symptom"):
         out[i.id] = i.states[0]
     out["twitching"] = "yes"

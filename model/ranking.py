@@ -265,7 +265,7 @@ class RankerCache:
         with self._lock:
             for (where, fp, _), ranker in reversed(self._rankers.items()):
                 if where == str(path) and fp == digest and isinstance(ranker, cls) and not ranker.priors.overridden:
-                    return ranker  # type: ignore[return-value]
+                    return ranker
         return self.get(cls, load_priors(path))
 
     def clear(self) -> None:

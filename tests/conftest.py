@@ -24,6 +24,19 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 
+@pytest.fixture(scope="session", autouse=True)
+def batch_chunk():
+    """Rows per engine call in rank_frame and the CSV batch: the library's default, or another
+    size from TWITCH_CAUSES_TEST_CHUNK, so the whole suite can run again with small chunks
+    (CI does) and prove that no result depends on where chunks begin and end."""
+    from model.batch import frame
+
+    default = frame.CHUNK
+    frame.CHUNK = int(os.environ.get("TWITCH_CAUSES_TEST_CHUNK", default))
+    yield frame.CHUNK
+    frame.CHUNK = default
+
+
 @pytest.fixture(scope="session")
 def ranker():
     return load_ranker()

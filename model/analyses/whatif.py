@@ -24,7 +24,7 @@ the ranker's own engine.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -177,7 +177,7 @@ def _or_table(states, order, k: int) -> np.ndarray:
     return t
 
 
-def _reach(start: str, edges: dict[str, tuple[str, ...] | list[str]]) -> set[str]:
+def _reach(start: str, edges: Mapping[str, Sequence[str]]) -> set[str]:
     seen, stack = {start}, [start]
     while stack:
         for nxt in edges[stack.pop()]:

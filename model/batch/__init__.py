@@ -12,7 +12,7 @@ from .distributed import rank_dask
 from .frame import CHUNK, encode_frame, rank_matrix, rank_pandas
 
 
-def rank_frame(ranker: BaseRanker, frame: Any, errors: str = "raise", chunk: int = CHUNK) -> Any:
+def rank_frame(ranker: BaseRanker, frame: Any, errors: str = "raise", chunk: int | None = None) -> Any:
     """A pandas DataFrame ranked in this process, or a Dask DataFrame ranked lazily, partition
     by partition, on its cluster (see batch/frame.py and batch/distributed.py)."""
     if is_dask(frame):

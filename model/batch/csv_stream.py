@@ -25,6 +25,7 @@ import pandas as pd
 from ..errors import InputError
 from ..ranking import BaseRanker
 from ..triage import LEVELS
+from ..vocabulary import Vocabulary
 from .frame import encode_frame, rank_matrix
 
 CHUNK_ROWS = 50_000
@@ -114,7 +115,7 @@ def _header(reader) -> tuple[list[str], int]:
     return header, number
 
 
-def _no_inputs(header: list[str], number: int, vocab) -> str:
+def _no_inputs(header: list[str], number: int, vocab: Vocabulary) -> str:
     shown = ", ".join(repr(h if len(h) <= 40 else h[:37] + "...") for h in header[:5])
     hint = ""
     if any(sep in h for h in header for sep in (";", "\t", "|")):
@@ -156,7 +157,7 @@ def _chunks(reader, width: int, size: int, report: BatchReport, number: int = 1)
         yield rows, numbers, early
 
 
-def _rank_chunk(ranker, header, rows, numbers, early, writer, report, strict, on_bad) -> None:
+def _rank_chunk(ranker: BaseRanker, header, rows, numbers, early, writer, report, strict, on_bad) -> None:
     """Rank a chunk and write it; report its bad rows in file order (so --strict stops at the first)."""
     bad = list(early)
     if rows:

@@ -46,6 +46,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -73,7 +74,7 @@ def priors_ref(ranker: BaseRanker) -> PriorsRef:
     return PriorsRef(str(Path(priors.folder).resolve()), priors.fingerprint, tuple(float(v) for v in priors.values))
 
 
-def rank_dask(ranker: BaseRanker, frame, errors: str = "raise"):
+def rank_dask(ranker: BaseRanker, frame: Any, errors: str = "raise") -> Any:
     """Lazy Dask DataFrame: one float column per cause id in `ranker.causes`, then "triage".
 
     Called by `rank_frame` for Dask frames; `errors` has been checked there.
@@ -88,7 +89,7 @@ def rank_dask(ranker: BaseRanker, frame, errors: str = "raise"):
     )
 
 
-def skipped_rows(ranker: BaseRanker, frame):
+def skipped_rows(ranker: BaseRanker, frame: Any) -> Any:
     """Lazy Dask Series named "problem": the rows errors="skip" leaves out, by index label.
 
     It ranks every partition again (only the report is kept); compute it next to the

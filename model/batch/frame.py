@@ -16,6 +16,7 @@ from ..errors import ImpossibleEvidenceError, InputError
 from ..evidence import check_state
 from ..ranking import BaseRanker
 from ..triage import LEVELS, triage_levels
+from ..vocabulary import Vocabulary
 
 CHUNK = 4096  # rows per engine call: keeps the working arrays in cache
 
@@ -91,7 +92,7 @@ def _unhashable(value) -> bool:
     return False
 
 
-def _problem(column: str, value, vocab) -> str:
+def _problem(column: str, value, vocab: Vocabulary) -> str:
     try:
         check_state(column, value, vocab)
     except InputError as exc:
@@ -99,7 +100,8 @@ def _problem(column: str, value, vocab) -> str:
     return f"input {column!r}: cannot read {value!r}"  # pragma: no cover - check_state refuses every loose cell
 
 
-def rank_pandas(ranker: BaseRanker, frame: pd.DataFrame, errors: str = "raise", chunk: int = CHUNK) -> pd.DataFrame:
+def rank_pandas(ranker: BaseRanker, frame: pd.DataFrame, errors: str = "raise",
+                chunk: int | None = None) -> pd.DataFrame:
     """One probability column per cause plus "triage", in the frame's row order.
 
     errors="raise": the first bad row raises `InputError` naming its position.
@@ -136,9 +138,11 @@ def check_errors(errors: str) -> None:
 
 
 def rank_matrix(ranker: BaseRanker, evidence: np.ndarray, labels=None, errors: str = "raise",
-                chunk: int = CHUNK) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                chunk: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Posteriors (n, causes), triage level codes (n,) and the impossible rows (n,) for an
-    evidence matrix, `chunk` rows per engine call. Impossible rows raise unless errors="skip"."""
+    evidence matrix, `chunk` rows per engine call (default `CHUNK`). Impossible rows raise
+    unless errors="skip"."""
+    chunk = CHUNK if chunk is None else chunk
     if chunk < 1:
         raise ValueError(f"chunk must be at least 1, got {chunk}")
     n = evidence.shape[0]

@@ -283,6 +283,7 @@ class _Layout:
                 part, lc = table[:, combo], logcoef[combo]
                 factor = part if factor is None else factor * part
                 logc = lc if logc is None else logc + lc
+            assert factor is not None  # every leaf belongs to a group
             for k, row in enumerate(self._live):  # row by row: contiguous, unlike a fancy-indexed update
                 unary[row] *= factor[k]
         else:

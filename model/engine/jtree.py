@@ -44,6 +44,8 @@ class Clique:
     base: np.ndarray | None = None  # (size,) product of the tables here (nothing absorbed)
     patterns: np.ndarray | None = None  # (size, patterns) the same with each evidence pattern absorbed
     cols: np.ndarray | None = None  # (k, size) unary rows to multiply in
+    radix: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.intp))  # absorbed: pattern radix
+    pattern_cols: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.intp))  # absorbed: evidence columns
 
     @property
     def full_vars(self) -> tuple[str, ...]:
@@ -238,29 +240,29 @@ class JunctionTree:
         live there, as stacked columns."""
         if queries not in self._plans:
             sat_pos = {i: int(start) for i, start in zip(self.sat, self.sat_starts, strict=True)}
-            groups: dict[object, list[str]] = {}
+            groups: dict[int | str, list[str]] = {}
             for q in queries:
                 home = self.home[q]
                 groups.setdefault("sat" if home in sat_pos else home, []).append(q)
             projections, columns, col = [], {}, 0
-            for home, qs in groups.items():
-                rows = len(self.sat_of) if home == "sat" else self.cliques[home].size
+            for place, qs in groups.items():
+                rows = len(self.sat_of) if isinstance(place, str) else self.cliques[place].size
                 m = np.zeros((rows, sum(self.cards[q] for q in qs)))
                 j = 0
                 for q in qs:
                     c = self.cliques[self.home[q]]
-                    start = sat_pos[self.home[q]] if home == "sat" else 0
+                    start = sat_pos[self.home[q]] if place == "sat" else 0
                     m[start + np.arange(c.size), j + c.index[q]] = 1.0
                     columns[q] = slice(col + j, col + j + self.cards[q])
                     j += self.cards[q]
-                projections.append((home, col, np.ascontiguousarray(m.T)))
+                projections.append((place, col, np.ascontiguousarray(m.T)))
                 col += j
             tree_queries = [q for q in queries if self.home[q] not in sat_pos]
             self._plans[queries] = (self._needed(tree_queries), projections, col, columns)
         return self._plans[queries]
 
     def run(self, unary: np.ndarray, queries: tuple[str, ...], bases: dict[int, np.ndarray] | None = None,
-            patterns: dict[int, np.ndarray] | None = None):
+            patterns: np.ndarray | None = None):
         """Evaluate rows of unary factors; arrays are laid out (features, rows).
 
         unary: (width, n), last row all ones. bases: per-row clique tables (size, n)
@@ -272,6 +274,8 @@ class JunctionTree:
         needed, projections, width, columns = self.plan(tuple(queries))
         logz = np.zeros(n)
         belief: dict[object, np.ndarray] = {}
+        if patterns is None:
+            patterns = np.zeros((0, n), dtype=np.intp)
         if self.sat:
             if bases is None or not any(i in bases for i in self.sat):
                 pid = patterns[self.sat_which] if len(patterns) else np.zeros((len(self.sat_at), n), dtype=np.intp)
@@ -332,7 +336,9 @@ class JunctionTree:
             return bases[i].copy()
         c = self.cliques[i]
         if c.absorbed:
+            assert c.patterns is not None  # set for every absorbing clique at compile time
             return c.patterns[:, patterns[self.pattern_row[i]]]
+        assert c.base is not None
         return np.repeat(c.base[:, None], n, axis=1)
 
     def _needed(self, queries: list[str]) -> set[int]:
@@ -372,6 +378,7 @@ class Projector:
     def __init__(self, c: Clique, target: tuple[str, ...], cards: dict[str, int]):
         tcards = [cards[v] for v in target]
         self.tsize = int(np.prod(tcards)) if tcards else 1
+        self.matrix: np.ndarray | None
         if c.size * self.tsize <= 1 << 16:
             m = np.zeros((self.tsize, c.size))
             m[_flat(c, target, tcards), np.arange(c.size)] = 1.0
@@ -448,7 +455,7 @@ def _cliques(names, cards, parents) -> list[tuple[str, ...]]:
     return [tuple(n for n in names if n in c) for c in cliques]
 
 
-def _forest(cliques: list[tuple[str, ...]]):
+def _forest(cliques: list[tuple[str, ...]]) -> tuple[list[tuple[str, ...]], list[tuple[int, int]]]:
     """A maximum spanning forest over separator sizes: one junction tree per independent part."""
     edges = sorted(((len(set(a) & set(b)), i, j)
                     for i, a in enumerate(cliques) for j, b in enumerate(cliques) if i < j), reverse=True)

@@ -48,7 +48,7 @@ def detect(var: Variable) -> Leaf | None:
         return Leaf(var.name, var.parents, cards, "direct", tuple(range(var.card)), ())
     for order in (tuple(range(var.card)), tuple(reversed(range(var.card)))):
         cdf = np.cumsum(var.table[list(order)], axis=0)[:-1]
-        refs = tuple(np.unravel_index(int(np.argmax(c)), cards) for c in cdf)
+        refs = tuple(tuple(int(i) for i in np.unravel_index(int(np.argmax(c)), cards)) for c in cdf)
         leaf = Leaf(var.name, var.parents, cards, "product", order, refs)
         coef, g = factors(leaf, var.table[None])
         rebuilt = coef[0][:-1, None] * _outer([g[i][0] for i in range(len(cards))])
@@ -73,13 +73,14 @@ def factors(leaf: Leaf, tables: np.ndarray):
     g = [np.ones((rows, c, k)) for c in leaf.cards]
     for j, ref in enumerate(leaf.refs):
         cj = cdf[:, j]
-        c = cj[(slice(None), *ref)]
+        at_ref: tuple[slice | int, ...] = (slice(None), *ref)
+        c = cj[at_ref]
         coef[:, j] = c
         safe = np.where(c > 0, c, 1.0)
         for p in range(len(leaf.cards)):
-            idx = list(ref)
-            idx[p] = slice(None)
-            g[p][:, :, j] = np.where(c[:, None] > 0, cj[(slice(None), *idx)] / safe[:, None], 0.0)
+            along: list[slice | int] = [slice(None), *ref]
+            along[p + 1] = slice(None)  # every state of parent p, the others at reference
+            g[p][:, :, j] = np.where(c[:, None] > 0, cj[tuple(along)] / safe[:, None], 0.0)
     return coef, g
 
 

@@ -6,7 +6,10 @@ checked against pgmpy on networks nobody here wrote.
 """
 from __future__ import annotations
 
+import graphlib
+import warnings
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -56,11 +59,9 @@ def spec_from_pgmpy(model) -> NetworkSpec:
     return NetworkSpec(variables)
 
 
-def spec_to_pgmpy(spec: NetworkSpec):
+def spec_to_pgmpy(spec: NetworkSpec) -> Any:
     """A pgmpy DiscreteBayesianNetwork with exactly these tables and state names."""
-    import warnings
-
-    with warnings.catch_warnings():
+    with warnings.catch_warnings():  # pgmpy is imported here, not at the top: it takes about a second
         warnings.simplefilter("ignore", FutureWarning)
         from pgmpy.factors.discrete import TabularCPD
         from pgmpy.models import DiscreteBayesianNetwork
@@ -82,9 +83,5 @@ def spec_to_pgmpy(spec: NetworkSpec):
 
 
 def _topological(model) -> list[str]:
-    import networkx as nx
-
-    graph = nx.DiGraph()
-    graph.add_nodes_from(model.nodes())
-    graph.add_edges_from(model.edges())
-    return list(nx.topological_sort(graph))
+    """Parents before children (pgmpy's model is a networkx DiGraph)."""
+    return list(graphlib.TopologicalSorter({n: list(model.predecessors(n)) for n in model.nodes()}).static_order())

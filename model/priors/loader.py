@@ -166,9 +166,10 @@ class _Builder:
                         if "label" in table:
                             raise PriorsError(f"{where}.label: vocabulary causes take their label from the vocabulary; remove it")
                     else:
-                        label = table.get("label")
-                        if not isinstance(label, str) or not label.strip():
+                        given = table.get("label")
+                        if not isinstance(given, str) or not given.strip():
                             raise PriorsError(f"{where}.label: a cause that is not in the vocabulary needs a label (a non-empty string)")
+                        label = given
                     declared[key] = (name, CAUSE_STATES, label, True)
                 else:
                     spec = self.vocab.inputs.get(key)

@@ -41,6 +41,8 @@ import os
 import re
 import tempfile
 import warnings
+import xml.dom.minidom as md
+import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -183,6 +185,7 @@ def node_roles(ranker: BaseRanker) -> dict[str, str]:
 
 
 # ---------------------------------------------------------------------- the four writers
+# (pgmpy is imported where it is used, not at the top: it takes about a second to import)
 def _bif(model) -> str:
     from pgmpy.readwrite import BIFWriter
 
@@ -200,8 +203,6 @@ def _xmlbif(model) -> str:
 
 
 def _xdsl(model, pos) -> tuple[str, dict[str, dict[str, str]]]:
-    import xml.dom.minidom as md
-    import xml.etree.ElementTree as etree
 
     from pgmpy.readwrite import XDSLWriter
     from pgmpy.utils import compat_fns

@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 from model import InputError, rank
+from tests.support.compare import LAYOUT_RTOL, assert_close
 
 
 def test_rank_frame_equals_rank_row_by_row(ranker):
@@ -49,3 +50,30 @@ def test_an_empty_frame_gives_an_empty_result(ranker):
 def test_not_a_frame_is_refused(ranker):
     with pytest.raises(InputError, match="DataFrame"):
         ranker.rank_frame([{"caffeine": "high"}])
+
+
+@pytest.fixture(scope="module")
+def mixed_rows(ranker):
+    rng = np.random.default_rng(11)
+    return [{i: str(rng.choice(s.states)) for i, s in ranker.vocabulary.inputs.items() if rng.random() < 0.5}
+            for _ in range(150)]
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 64])
+def test_numbers_do_not_depend_on_where_chunks_begin_and_end(ranker, mixed_rows, chunk):
+    whole = ranker.rank_frame(pd.DataFrame(mixed_rows), chunk=4096)
+    out = ranker.rank_frame(pd.DataFrame(mixed_rows), chunk=chunk)
+    assert_close(out[ranker.causes].to_numpy(), whole[ranker.causes].to_numpy(), rtol=LAYOUT_RTOL)
+    assert list(out["triage"]) == list(whole["triage"])
+
+
+def test_a_row_in_a_table_gets_the_numbers_it_gets_alone(ranker, mixed_rows):
+    out = ranker.rank_frame(pd.DataFrame(mixed_rows))
+    alone = np.array([[ranker.rank(r).probability(c) for c in ranker.causes] for r in mixed_rows])
+    assert_close(out[ranker.causes].to_numpy(), alone, rtol=LAYOUT_RTOL)
+    assert list(out["triage"]) == [ranker.rank(r).triage.level for r in mixed_rows]
+
+
+def test_a_chunk_must_hold_a_row(ranker):
+    with pytest.raises(ValueError, match="at least 1"):
+        ranker.rank_frame(pd.DataFrame([{"caffeine": "high"}]), chunk=0)
