@@ -23,7 +23,7 @@ def detail_through_pgmpy(ranker, case: dict[str, str], draws_timed: int = 3, dra
     from pgmpy.inference import VariableElimination
 
     from model.analyses.uncertainty import SEED, draw_values
-    from model.analyses.whatif import TARGET, _twin_engine
+    from model.analyses.whatif import TARGET, twin_engine
     from model.engine import spec_to_pgmpy
     from model.network import build_network, dense_tables
 
@@ -44,7 +44,7 @@ def detail_through_pgmpy(ranker, case: dict[str, str], draws_timed: int = 3, dra
     if case.get(TARGET) == "yes":
         for spec in ranker.vocabulary.exposures:
             if case.get(spec.id) not in (None, spec.baseline):
-                engine, cf, fired = _twin_engine(ranker, spec.id)
+                engine, cf, fired = twin_engine(ranker, spec.id)
                 twin = VariableElimination(spec_to_pgmpy(engine.spec))
                 rest = {k: v for k, v in case.items() if k != TARGET}
                 twin.query([fired, cf], evidence=rest, joint=True, show_progress=False)

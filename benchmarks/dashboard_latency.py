@@ -75,8 +75,7 @@ def script_latency(changes: int) -> list[float]:
 
 
 def _option(input_id: str, position: int) -> str:
-    from model.dashboard_case import options
-
+    from dashboard.case import options
     from model import load_ranker
 
     return options(load_ranker().vocabulary.inputs[input_id])[position]
@@ -84,7 +83,7 @@ def _option(input_id: str, position: int) -> str:
 
 def browser_latency(changes: int, tab: str | None) -> list[float]:
     """Click-to-painted time in Chromium for answer changes, on the default tab or on `tab`."""
-    from model.dashboard_server import serve
+    from tests.support.server import serve
     from playwright.sync_api import sync_playwright
 
     log = Path(tempfile.gettempdir()) / "twitch-causes-latency-server.log"

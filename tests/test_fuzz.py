@@ -19,7 +19,6 @@ import math
 import shutil
 import subprocess
 import sys
-from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
 from unittest import mock
@@ -47,19 +46,13 @@ from tests.support.strategies import (
     junk,
     message_names,
     non_string,
-    print_counts,
+    tally,
     valid_cases,
     weird_text,
 )
 
-COUNTS: Counter = Counter()
+COUNTS, report_counts = tally("fuzz counts")
 CLI_SETTINGS = settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-
-
-@pytest.fixture(scope="module", autouse=True)
-def report_counts(request):
-    yield
-    print_counts(request, "fuzz counts", COUNTS)
 
 
 # ------------------------------------------------------------------ checking a result

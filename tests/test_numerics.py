@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections import Counter
 
 import numpy as np
 import pandas as pd
@@ -21,7 +20,7 @@ from hypothesis import strategies as st
 
 from model import ImpossibleEvidenceError, InputError, Ranker
 from model.priors import load_priors
-from tests.support.strategies import INPUTS, copy_priors, print_counts, set_distribution, set_number, valid_cases
+from tests.support.strategies import INPUTS, copy_priors, set_distribution, set_number, tally, valid_cases
 
 CAUSES, EXPOSURES, FINDINGS, TRIAGE = "causes.toml", "exposures.toml", "findings.toml", "triage.toml"
 
@@ -61,13 +60,7 @@ CASES = [
 ]
 
 
-COUNTS: Counter = Counter()
-
-
-@pytest.fixture(scope="module", autouse=True)
-def report_counts(request):
-    yield
-    print_counts(request, "numerics counts", COUNTS)
+COUNTS, report_counts = tally("numerics counts")
 
 
 def apply(folder, edits) -> None:

@@ -56,11 +56,11 @@ def prepare(ranker: BaseRanker) -> None:
     """Compile every exposure's twin network now (a few tens of ms each) rather than on
     the first what-if that needs it."""
     for spec in ranker.vocabulary.exposures:
-        _twin_engine(ranker, spec.id)
+        twin_engine(ranker, spec.id)
 
 
 def twitching_stops(ranker: BaseRanker, evidence: Mapping[str, str], exposure: str) -> float:
-    engine, cf, fired = _twin_engine(ranker, exposure)
+    engine, cf, fired = twin_engine(ranker, exposure)
     states = ranker.spec.variables[TARGET].states
     present = states[1 - _absent(ranker)]
     whole = ranker.engine.infer(ranker.engine.encode([dict(evidence)]))
@@ -78,7 +78,7 @@ def _absent(ranker: BaseRanker) -> int:
     return node.order[0]
 
 
-def _twin_engine(ranker: BaseRanker, exposure: str) -> tuple[Engine, str, str]:
+def twin_engine(ranker: BaseRanker, exposure: str) -> tuple[Engine, str, str]:
     """(engine, counterfactual target, node 'a differing switch fired') for the slim twin,
     compiled once per ranker."""
     def build() -> tuple[Engine, str, str]:

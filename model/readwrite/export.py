@@ -115,7 +115,7 @@ def export_network(ranker: BaseRanker, fmt: str, path: str | Path) -> Export:
         elif fmt == "xmlbif":
             text = _xmlbif(model)
         elif fmt == "xdsl":
-            text, renamed = _xdsl(model, layout(ranker))
+            text, renamed = xdsl_document(model, layout(ranker))
         else:
             text = _net(model, layout(ranker))
     _write_atomically(path, text)
@@ -202,7 +202,7 @@ def _xmlbif(model) -> str:
     return str(writer)
 
 
-def _xdsl(model, pos) -> tuple[str, dict[str, dict[str, str]]]:
+def xdsl_document(model, pos) -> tuple[str, dict[str, dict[str, str]]]:
 
     from pgmpy.readwrite import XDSLWriter
     from pgmpy.utils import compat_fns

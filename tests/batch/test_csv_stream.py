@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import sys
-from collections import Counter
 from pathlib import Path
 from unittest import mock
 
@@ -20,15 +19,9 @@ from hypothesis import strategies as st
 from model import InputError, rank
 from model.batch.csv_stream import neutralise, run_batch
 from model.cli import main
-from tests.support.strategies import FORMULA_PREFIXES, INPUT_IDS, INPUTS, print_counts
+from tests.support.strategies import FORMULA_PREFIXES, INPUT_IDS, INPUTS, tally
 
-COUNTS: Counter = Counter()
-
-
-@pytest.fixture(scope="module", autouse=True)
-def report_counts(request):
-    yield
-    print_counts(request, "batch counts", COUNTS)
+COUNTS, report_counts = tally("batch counts")
 
 
 FORMULAS = ["=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1:A9)", "\t=1+1", "\r=1+1", "=HYPERLINK(\"http://x\",\"y\")"]

@@ -171,13 +171,3 @@ def test_per_row_tables_equal_a_network_rebuilt_from_them(ranker):
         ref = ve_marginals(ve, ranker.causes, case)
         for c in ranker.causes:
             assert abs(ref[c].get_value(**{c: "present"}) - post.marginals[c][r, 1]) < TOL
-
-
-def test_forward_sampling_matches_the_marginals(ranker):
-    sample = forward_sample(ranker.spec, 40000, seed=1)
-    col = ranker.spec.names.index("twitching")
-    observed = sample[:, col].mean()  # share in state index 1 = "yes"
-    expected = ranker.engine.infer(ranker.engine.encode([{}]))
-    p_yes = 1 - np.exp(ranker.engine.infer(ranker.engine.encode([{"twitching": "no"}])).log_evidence[0])
-    assert abs(observed - p_yes) < 0.01
-    assert not expected.impossible[0]

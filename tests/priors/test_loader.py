@@ -1,4 +1,5 @@
 """The priors folder: every number backed, and every kind of malformed folder refused by name."""
+import os
 import re
 
 import pytest
@@ -137,3 +138,15 @@ def test_an_extra_cause_must_have_a_label(priors_copy):
         "[alcohol_effect]\nmodel", "[alcohol_effect]\nlabel = \"Alcohol\"\nmodel"))
     ranker = load_ranker(priors_copy)
     assert "alcohol_effect" in [c.id for c in ranker.rank({}).causes]
+
+
+def test_the_fingerprint_follows_content_not_timestamps(priors_copy):
+    from model.priors import fingerprint
+
+    first = fingerprint(priors_copy)
+    os.utime(priors_copy / "triage.toml")
+    assert fingerprint(priors_copy) == first
+    path = priors_copy / "triage.toml"
+    path.write_text(path.read_text().replace("value = 0.03", "value = 0.04"))
+    assert fingerprint(priors_copy) != first
+    assert load_priors(priors_copy).fingerprint == fingerprint(priors_copy)

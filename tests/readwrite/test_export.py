@@ -233,7 +233,7 @@ def test_xdsl_orders_probabilities_as_genie_does():
     from pgmpy.factors.discrete import TabularCPD
     from pgmpy.models import DiscreteBayesianNetwork
 
-    from model.readwrite.export import _xdsl
+    from model.readwrite.export import xdsl_document
 
     names = {"either": ["Nothing", "CancerORTuberculosis"], "bronc": ["Absent", "Present"],
              "dysp": ["Absent", "Present"]}
@@ -243,7 +243,7 @@ def test_xdsl_orders_probabilities_as_genie_does():
                    # P(dysp present): .1 with neither, .8 with bronchitis alone, .7 with either alone, .9 with both
                    TabularCPD("dysp", 2, [[0.9, 0.2, 0.3, 0.1], [0.1, 0.8, 0.7, 0.9]], evidence=["either", "bronc"],
                               evidence_card=[2, 2], state_names=names))
-    text, renamed = _xdsl(model, {n: (0, 0) for n in model.nodes()})
+    text, renamed = xdsl_document(model, {n: (0, 0) for n in model.nodes()})
     cpt = next(c for c in etree.fromstring(text.encode()).find("nodes") if c.get("id") == "dysp")
     assert cpt.find("parents").text == "either bronc" and renamed == {}
     assert cpt.find("probabilities").text == "0.9 0.1 0.2 0.8 0.3 0.7 0.1 0.9"

@@ -14,11 +14,13 @@ import json
 import math
 import shutil
 import tomllib
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import settings
 from hypothesis import strategies as st
 
@@ -33,6 +35,19 @@ ALL_STATES = tuple(sorted({s for states in INPUTS.values() for s in states}))
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 # ------------------------------------------------------------------ reporting
+
+
+def tally(title: str):
+    """A module's counter of generated inputs and a module fixture that prints it at the end:
+    `COUNTS, report_counts = tally("fuzz counts")` at the top of a test module."""
+    counts: Counter = Counter()
+
+    @pytest.fixture(scope="module", autouse=True)
+    def report_counts(request):
+        yield
+        print_counts(request, title, counts)
+
+    return counts, report_counts
 
 
 def print_counts(request, title: str, counts) -> None:
