@@ -25,7 +25,7 @@ corrections for that, made here:
 BIF and XMLBIF are otherwise written as pgmpy writes them. Their numbers are already
 the shortest exact decimals, although some use exponent notation (e.g. `3e-05`).
 
-Reading the files back (checked in tests/test_export.py, pgmpy 1.1.2 and pyAgrum 3.3):
+Reading the files back (checked in tests/readwrite/test_export.py, pgmpy 1.1.2 and pyAgrum 3.3):
 - pgmpy reads all four formats back to bit-identical tables.
 - pyAgrum reads XMLBIF exactly. Its parsers for BIF and NET store each probability as a
   32-bit float, which shifts posteriors by a few 1e-8, within the bound of 1.2e-6 that
