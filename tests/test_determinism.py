@@ -27,11 +27,14 @@ CSV = ("id,caffeine,stress,note,weakness\n1,high,low,=x,\n2,lots,,n,\n3,,high,\"
        "4,none,moderate,@y,none\n")
 
 SCRIPT = r'''
-import contextlib, io, json, sys
+import contextlib, io, json, os, sys
 from pathlib import Path
 import pandas as pd
 from model import load_ranker, rank
+from model.batch import frame as chunks
 from model.cli import main
+
+chunks.CHUNK = int(os.environ.get("TWITCH_CAUSES_TEST_CHUNK", chunks.CHUNK))  # as this test session runs
 
 cases = json.loads(sys.argv[1])
 folder = Path(sys.argv[2])
