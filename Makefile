@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 .PHONY: run test test-numerics install bench notebooks lint clean browser
 
 run: $(STAMP)
-	$(PY) -m streamlit run app.py --server.address 127.0.0.1 --server.port 8501
+	$(PY) -m dashboard.serve --port 8501
 
 test: lint
 	$(PY) -m pytest tests -p no:cacheprovider $(PYTEST_ARGS)

@@ -10,7 +10,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-APP = Path(__file__).resolve().parents[2] / "app.py"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def free_port() -> int:
@@ -20,19 +20,14 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve(log_path: str | Path, port: int | None = None, timeout: float = 90.0, app: str | Path = APP):
-    """Start `streamlit run app.py` (or `app`) on a free loopback port and yield its URL; stop it on exit.
-
-    Server output goes to `log_path`. The file watcher is off: it only serves
-    run-on-save while editing, and on a busy tree it costs CPU that the timings would
-    otherwise measure.
-    """
+def serve(log_path: str | Path, port: int | None = None, timeout: float = 90.0, env: dict | None = None):
+    """Start the dashboard as `make run` does (`python -m dashboard.serve`) on a free loopback port
+    and yield its URL; stop it on exit. Server output goes to `log_path`; `env` adds variables."""
     port = port or free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.headless=true", f"--server.port={port}",
-           "--server.address=127.0.0.1", "--browser.gatherUsageStats=false", "--server.fileWatcherType=none"]
+    cmd = [sys.executable, "-m", "dashboard.serve", f"--port={port}"]
     with open(log_path, "wb") as log:
-        proc = subprocess.Popen(cmd, cwd=APP.parent, stdout=log, stderr=subprocess.STDOUT,
-                                env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                                env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})})
     try:
         url = f"http://127.0.0.1:{port}"
         _wait_healthy(url, proc, log_path, timeout)
