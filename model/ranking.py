@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import numpy as np
 
-from .engine import Engine, NetworkSpec, Posterior, Variable
+from .engine import InferenceEngine, NetworkSpec, Posterior, Variable, compile_engine
 from .errors import ImpossibleEvidenceError
 from .evidence import validate_case
 from .network import build_network, dense_tables
@@ -99,7 +99,7 @@ class Compiled:
 
     tables: dict[str, np.ndarray]  # node -> (1, card, *parent_cards)
     spec: NetworkSpec
-    engine: Engine
+    engine: InferenceEngine
 
 
 class BaseRanker:
@@ -133,7 +133,7 @@ class BaseRanker:
     def _compiled(self) -> Compiled:
         tables = dense_tables(self.priors)
         spec = network_spec(self.priors, {n: t[0] for n, t in tables.items()})
-        return Compiled(tables, spec, Engine(spec, queries=self.causes))
+        return Compiled(tables, spec, compile_engine(spec, self.causes))
 
     @property
     def tables(self) -> dict[str, np.ndarray]:
@@ -144,7 +144,8 @@ class BaseRanker:
         return self.compiled.spec
 
     @property
-    def engine(self) -> Engine:
+    def engine(self) -> InferenceEngine:
+        """The noisy-OR kernel for networks in its class (this project's), else the junction tree."""
         return self.compiled.engine
 
     @property

@@ -27,7 +27,7 @@ from scipy import sparse
 
 from .jtree import JunctionTree
 from .leaves import Leaf, detect, factors, noisy_factors, terms
-from .spec import NetworkSpec
+from .spec import NetworkSpec, encode_cases
 
 CANCELLATION_LIMIT = 1e-5  # recompute a row when |sum of terms| < this x sum of |terms|
 FEW_ROWS = 64  # up to this many tree rows: the few-row layout, all findings in one stacked gather
@@ -44,7 +44,6 @@ class Posterior:
     columns: dict[str, slice]  # query -> its columns in `stacked`
     log_evidence: np.ndarray  # (n,) log P(evidence); -inf where impossible
     impossible: np.ndarray  # (n,) bool
-    unstable: np.ndarray | None = None  # (n,) rows left for `recompute` (infer(..., defer=True) only)
 
     @property
     def marginals(self) -> dict[str, np.ndarray]:
@@ -99,14 +98,11 @@ class Engine:
         self._fallback: Engine | None = None
 
     # ------------------------------------------------------------------ public
-    def infer(self, evidence: np.ndarray, tables: dict | None = None, defer: bool = False,
-              layout: str = "auto") -> Posterior:
+    def infer(self, evidence: np.ndarray, tables: dict | None = None, layout: str = "auto") -> Posterior:
         """Posterior marginals of `self.queries` for each row of `evidence` (n, V).
 
         tables: optional per-row tables, name -> array (n, card, *parent_cards) or a
         factored noisy table with n rows (see model.network.NoisyTable).
-        defer: leave the rows whose terms cancelled in `Posterior.unstable` (their values
-        are not final) so that a batch can `recompute` them all in one call.
         layout: "auto" (findings applied in one stacked gather for a handful of tree
         rows), or "batch" (finding by finding whatever the size), so that a table's
         numbers do not depend on how it is split into chunks.
@@ -130,30 +126,19 @@ class Engine:
         if few and plan is not self.layout:
             redo = np.flatnonzero(post.ratio > CONSISTENT_RATIO)
             if redo.size:  # the two layouts' rounding could differ visibly here: use the batch one
-                again = self.infer(evidence[redo], defer=defer, layout="batch")
+                again = self.infer(evidence[redo], layout="batch")
                 for q, sl in post.columns.items():  # the layouts order their columns differently
                     post.stacked[redo, sl] = again.stacked[:, again.columns[q]]
                 post.log_evidence[redo] = again.log_evidence
                 post.impossible[redo] = again.impossible
-                post.unstable[redo] = again.unstable if again.unstable is not None else False
-        if defer:
-            return Posterior(post.stacked, post.columns, post.log_evidence, post.impossible, post.unstable)
+                post.unstable[redo] = False  # the batch layout recomputed its unstable rows already
         if post.unstable.any():
             self._recompute(post, evidence, tables)
         return Posterior(post.stacked, post.columns, post.log_evidence, post.impossible)
 
-    def recompute(self, evidence: np.ndarray, tables: dict | None = None, layout: str = "auto") -> Posterior:
-        """Exact results for rows that `infer(..., defer=True)` marked unstable."""
-        evidence = np.asarray(evidence, dtype=np.intp).reshape(-1, len(self.names))
-        return self._fallback_engine().infer(evidence, tables, layout=layout)
-
     def encode(self, cases: list[dict[str, str]]) -> np.ndarray:
         """Evidence matrix from dicts of state names (names must be valid)."""
-        ev = np.full((len(cases), len(self.names)), -1, dtype=np.intp)
-        for r, case in enumerate(cases):
-            for var, state in case.items():
-                ev[r, self.column[var]] = self.spec.variables[var].states.index(state)
-        return ev
+        return encode_cases(self.spec, self.column, cases)
 
     # ------------------------------------------------------------------ steps
     def _terms(self, evidence):

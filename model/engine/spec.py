@@ -42,6 +42,16 @@ class NetworkSpec:
         return kids
 
 
+def encode_cases(spec: NetworkSpec, column: dict[str, int], cases: list[dict[str, str]]) -> np.ndarray:
+    """Evidence matrix (cases, variables) of state indices, -1 for unknown, from dicts of
+    state names (names must be valid)."""
+    ev = np.full((len(cases), len(column)), -1, dtype=np.intp)
+    for r, case in enumerate(cases):
+        for var, state in case.items():
+            ev[r, column[var]] = spec.variables[var].states.index(state)
+    return ev
+
+
 def spec_from_pgmpy(model) -> NetworkSpec:
     """Read a pgmpy DiscreteBayesianNetwork, aligning every table to each variable's own state order."""
     cpds = {cpd.variable: cpd for cpd in model.get_cpds()}

@@ -10,11 +10,6 @@ import pandas as pd
 
 RTOL, ATOL = 1e-12, 1e-14  # two computations of the same probability by this project
 PGMPY_TOL = 1e-9  # against pgmpy's exact inference (the interface's promise)
-# The junction-tree engine computes a single case in another layout than a batch, and a
-# batch of one row through other BLAS kernels than a larger one; where a row's signed terms
-# partly cancel, these round differently: up to 3e-12 relative was measured with OpenBLAS's
-# AVX-512 kernels (1e-14 with its Haswell kernels).
-LAYOUT_RTOL = 1e-11
 
 
 def assert_close(got, expected, rtol: float = RTOL, atol: float = ATOL) -> None:
