@@ -29,6 +29,8 @@ $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[dev]"
+	@echo "compiling the inference kernel once (numba keeps it on disk)..."
+	$(PY) -c "import model; model.rank({'twitching': 'yes'}, detail=True)"
 	touch $(STAMP)
 
 # Debian's Chromium for the browser tests (needs root; .ci/run calls it).

@@ -82,10 +82,11 @@ def how_sure(ranker: BaseRanker, evidence: Mapping[str, str], probs: np.ndarray,
 
 
 def _draws(ranker: BaseRanker, n: int, seed: int):
-    """The draws and their tables, once per ranker (they depend only on its priors)."""
+    """The draws and their tables, ready for the engine, once per ranker (they depend only
+    on its priors, not on the case)."""
     def build():
         values = draw_values(ranker.priors, n, seed)
-        return values, node_tables(ranker.priors, values)
+        return values, ranker.engine.prepare(node_tables(ranker.priors, values))
 
     return ranker.memo(("prior draws", n, seed), build)
 

@@ -140,6 +140,10 @@ class Engine:
         """Evidence matrix from dicts of state names (names must be valid)."""
         return encode_cases(self.spec, self.column, cases)
 
+    def prepare(self, tables: dict) -> dict:
+        """Per-row tables ready for repeated calls (the junction tree takes them as they are)."""
+        return tables
+
     # ------------------------------------------------------------------ steps
     def _terms(self, evidence):
         """One tree row per term of the observed factorised leaves: the row's case, its

@@ -160,6 +160,16 @@ class Unsupported(Exception):
     """The network is outside the kernel's class (the message says why)."""
 
 
+@dataclass(frozen=True)
+class PreparedTables:
+    """Per-row tables as the kernel's arrays (see NoisyKernel.prepare)."""
+
+    rows: int
+    item_f: np.ndarray
+    cpt_f: np.ndarray
+    phi: np.ndarray
+
+
 # ====================================================================== structure
 @dataclass
 class _Finding:
@@ -762,7 +772,13 @@ class NoisyKernel:
         return phi
 
     # ------------------------------------------------------------------ public
-    def infer(self, evidence: np.ndarray, tables: dict | None = None) -> Posterior:
+    def prepare(self, tables: dict) -> PreparedTables:
+        """Per-row tables turned once into the kernel's arrays, for calls that reuse them
+        (the prior draws of the analyses: the same tables for every case)."""
+        rows = _rows_of(tables, list(tables))
+        return PreparedTables(rows, *self._row_params(tables, rows))
+
+    def infer(self, evidence: np.ndarray, tables: dict | PreparedTables | None = None) -> Posterior:
         """Posterior marginals of the queries and log P(evidence) for each row of
         `evidence` (n, V): state index per variable in spec order, -1 = unknown.
 
@@ -776,7 +792,11 @@ class NoisyKernel:
         if ev.dtype != np.int64 or not ev.flags.c_contiguous:
             ev = np.ascontiguousarray(ev, dtype=np.int64)
         n = ev.shape[0]
-        if tables:
+        if isinstance(tables, PreparedTables):
+            if tables.rows not in (1, n):
+                raise ValueError(f"prepared tables have {tables.rows} rows for {n} evidence rows")
+            item_f, cpt_f, phi = tables.item_f, tables.cpt_f, tables.phi
+        elif tables:
             item_f, cpt_f, phi = self._row_params(tables, n)
         else:
             item_f, cpt_f, phi = self._item_f, self._cpt_f, self._phi
