@@ -1,6 +1,7 @@
 """The priors folder: every number backed, and every kind of malformed folder refused by name."""
 import re
 
+import numpy as np
 import pytest
 
 from model import PriorsError, load_ranker
@@ -148,3 +149,74 @@ def test_overrides_keep_distributions_whole_and_refuse_nonsense():
         priors.with_values({"caffeine.prior.hihg": 0.3})
     with pytest.raises(PriorsError, match="not a probability"):
         priors.with_values({"caffeine.prior.high": 1.5})
+
+
+AGE_GRADED = """
+[weakness.reference]
+age = "under_40"
+[weakness.given.age.over_60]
+value = { subjective = 0.10, progressive = 0.04 }
+range = { subjective = [0.05, 0.20], progressive = [0.02, 0.08] }
+judgement = true
+source = "x"
+rationale = "x"
+"""
+
+
+def _with_age_weakness(folder, block=AGE_GRADED):
+    text = (folder / "findings.toml").read_text()
+    if "[weakness.given.age" in text:  # the folder already has one: start from a weakness without it
+        return
+    start = text.index("[weakness.given.")
+    (folder / "findings.toml").write_text(text[:start] + block.lstrip() + text[start:])
+
+
+def test_a_graded_finding_may_take_age_as_a_parent(priors_copy):
+    """noisy_max with an input parent: each non-reference state gives one grade distribution."""
+    _with_age_weakness(priors_copy)
+    priors = load_priors(priors_copy)
+    node = priors.nodes["weakness"]
+    assert "age" in node.parents and node.reference["age"] == priors.nodes["age"].states.index("under_40")
+    from model.network import dense_tables
+    table = dense_tables(priors)["weakness"][0]  # (weakness, *parents)
+    axis = 1 + node.parents.index("age")
+    young, old = (np.take(table, priors.nodes["age"].states.index(a), axis=axis) for a in ("under_40", "over_60"))
+    causes_off = tuple(0 for p in node.parents if p != "age")
+    prog = node.states.index("progressive")
+    assert old[(prog, *causes_off)] > young[(prog, *causes_off)]
+    np.testing.assert_allclose(table.sum(axis=0), 1.0)
+
+
+def test_a_graded_input_parent_is_checked_like_any_other(priors_copy):
+    _with_age_weakness(priors_copy, AGE_GRADED.replace('age = "under_40"', 'age = "young"'))
+    refused(priors_copy, r"findings\.toml", r"\[weakness\]\.reference\.age", "unknown state 'young'")
+
+
+def test_a_graded_input_parent_needs_its_grades(priors_copy):
+    _with_age_weakness(priors_copy, AGE_GRADED.replace("value = { subjective = 0.10, progressive = 0.04 }",
+                                                       "value = { subjective = 0.10 }"))
+    refused(priors_copy, r"weakness\.given\.age\.over_60\.value", "missing progressive")
+
+
+def test_a_finding_takes_causes_and_age_only(priors_copy):
+    block = ("[twitching.reference]\ncaffeine = \"none\"\n[twitching.given.caffeine.high]\nvalue = 0.2\n"
+             "range = [0.1, 0.3]\njudgement = true\nsource = \"x\"\nrationale = \"x\"\n")
+    text = (priors_copy / "findings.toml").read_text()
+    start = text.index("[twitching.baseline]")
+    (priors_copy / "findings.toml").write_text(text[:start] + block + text[start:])
+    refused(priors_copy, r"findings\.toml", r"twitching\.given\.caffeine", "a finding's parents are causes",
+            "link it to a cause")
+
+
+def test_a_finding_cannot_be_a_parent(priors_copy):
+    block = ("[caffeine_effect.given.cramps]\nvalue = 0.2\nrange = [0.1, 0.3]\njudgement = true\n"
+             "source = \"x\"\nrationale = \"x\"\n")
+    (priors_copy / "causes.toml").write_text((priors_copy / "causes.toml").read_text() + "\n" + block)
+    refused(priors_copy, r"causes\.toml", r"caffeine_effect\.given\.cramps", "is a finding", "cannot be a parent")
+
+
+def test_an_answer_cannot_have_a_cause_as_parent(priors_copy):
+    block = ("[diuretic.given.low_potassium]\nvalue = 0.2\nrange = [0.1, 0.3]\njudgement = true\n"
+             "source = \"x\"\nrationale = \"x\"\n")
+    (priors_copy / "exposures.toml").write_text((priors_copy / "exposures.toml").read_text() + "\n" + block)
+    refused(priors_copy, r"exposures\.toml", r"diuretic\.given\.low_potassium", "an answer's parents are other answers")
