@@ -8,7 +8,7 @@ from .frequency import natural_frequency
 from .guidance import display_label
 from .report import LEVEL_TITLES
 
-BANNER = {"self_care": "success", "see_doctor": "warning", "prompt_evaluation": "error"}
+BANNER = {"self_care": "success", "see_doctor": "warning", "prompt_evaluation": "error", "emergency": "error"}
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~])")
 
 
