@@ -35,12 +35,23 @@ def test_case(case):
 
 def test_cases_cover_every_cause_red_flag_and_level(ranker):
     """The case file itself must cover every cause, every red flag and every triage level."""
-    from model.triage import PROMPT_FLAGS
+    from model.triage import EMERGENCY_FLAGS, LEVELS, PROMPT_FLAGS
 
     expected_top = {c for case in CASES for c in case.get("top1", []) + case.get("top3", [])}
     hp_cases = [c for c in CASES if "hp_above" in c]
     assert expected_top | ({ranker.high_priority} if hp_cases else set()) >= set(ranker.causes)
-    flags = {(i, s) for case in CASES for (i, s) in evidence_of(case).items() if (i, s) in PROMPT_FLAGS}
-    assert flags == set(PROMPT_FLAGS)
-    assert {lvl for case in CASES for lvl in case["triage"]} == {"self_care", "see_doctor", "prompt_evaluation"}
-    assert len(CASES) >= 25
+    red = {**PROMPT_FLAGS, **EMERGENCY_FLAGS}
+    flags = {(i, s) for case in CASES for (i, s) in evidence_of(case).items() if (i, s) in red}
+    assert flags == set(red)
+    assert {lvl for case in CASES for lvl in case["triage"]} == set(LEVELS)
+    assert len(CASES) >= 50
+
+
+def test_cases_cover_the_new_inputs_and_partial_answers():
+    """Every input of the vocabulary is answered somewhere, and most new cases are partial (3-8 answers)."""
+    from model.vocabulary import load_vocabulary
+
+    answered = {i for case in CASES for i in evidence_of(case)}
+    assert answered == set(load_vocabulary().inputs)
+    sparse = [c for c in CASES if c["profile"] == "sparse" and 3 <= len(c["answers"]) <= 8]
+    assert len(sparse) >= 25

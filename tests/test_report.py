@@ -55,7 +55,7 @@ def test_report_names_session_overrides_only_when_there_are_some(ranker):
     overrides = {"caffeine_effect.given.caffeine.high": 0.3}
     session = ranker.with_overrides(overrides)
     text = markdown_report(session.rank(CASE), session, overrides)
-    assert "| caffeine_effect.given.caffeine.high | 0.5 | 0.3 |" in text
+    assert "| caffeine_effect.given.caffeine.high | 0.12 | 0.3 |" in text
     assert _pct(session.rank(CASE).probability("caffeine_effect")) in text
 
 

@@ -95,7 +95,7 @@ def test_scoring_the_project_cases_agrees_with_the_case_tests(ranker):
         ok &= hp < case.get("hp_below", math.inf) and hp > case.get("hp_above", -math.inf)
         assert row["all_expectations_met"] == ok, case["id"]
         assert row["first"] == ids[0] and row["triage"] == result["triage"]["level"]
-        assert (row["red_flag_case"]) == (case["triage"] == ["prompt_evaluation"])
+        assert (row["red_flag_case"]) == (set(case["triage"]) <= {"prompt_evaluation", "emergency"})
 
 
 def test_comparison_table_is_markdown_with_every_measure(ranker):
