@@ -9,7 +9,7 @@ from model.ranking import Ranking
 from model.text import LEVEL_TITLES, Guidance, describe, display_label
 from model.vocabulary import Vocabulary
 
-BANNER = {"self_care": "success", "see_doctor": "warning", "prompt_evaluation": "error"}
+BANNER = {"self_care": "success", "see_doctor": "warning", "prompt_evaluation": "error", "emergency": "error"}
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~])")
 
 

@@ -23,6 +23,8 @@ from .ranking import BaseRanker
 from .triage import LEVELS, PROMPT, RULES
 from .vocabulary import Vocabulary
 
+URGENT = set(LEVELS[PROMPT:])  # prompt evaluation or emergency
+
 
 # ---------------------------------------------------------------------- the clinical cases
 def load_cases(path: str | Path) -> list[dict]:
@@ -74,7 +76,7 @@ def score_cases(ranker: BaseRanker, cases: list[dict]) -> pd.DataFrame:
             "triage_ok": level in case["triage"],
             "under_triage": rank_of(level) < acceptable[0],
             "over_triage": rank_of(level) > acceptable[-1],
-            "red_flag_case": case["triage"] == ["prompt_evaluation"],
+            "red_flag_case": set(case["triage"]) <= URGENT,
         }
         checks = [row["triage_ok"]]
         if top1:
@@ -126,7 +128,7 @@ def summarise(scored: pd.DataFrame) -> dict[str, Rate]:
     """The audit-style rates over a `score_cases` frame."""
     dx = scored[scored["top1_hit"].notna()]
     red = scored[scored["red_flag_case"]]
-    benign = scored[~scored["expected_triage"].str.contains("prompt_evaluation")]
+    benign = scored[~scored["expected_triage"].str.contains("prompt_evaluation|emergency")]
 
     def rate(mask) -> Rate:
         mask = np.asarray(mask, dtype=bool)
@@ -137,11 +139,11 @@ def summarise(scored: pd.DataFrame) -> dict[str, Rate]:
         "top1": rate(dx["top1_hit"].astype(bool)),
         "top3": rate(dx["top3_hit"].astype(bool)),
         "triage": rate(scored["triage_ok"]),
-        "red_flag_sensitivity": rate(red["triage"] == "prompt_evaluation"),
+        "red_flag_sensitivity": rate(red["triage"].isin(URGENT)),
         "see_doctor_cases": rate(by_level["see_doctor"]["triage"] == "see_doctor"),
         "self_care_cases": rate(by_level["self_care"]["triage"] == "self_care"),
         "safe_triage": rate(~scored["under_triage"]),
-        "false_alarm": rate(benign["triage"] == "prompt_evaluation"),
+        "false_alarm": rate(benign["triage"].isin(URGENT)),
         "all_expectations": rate(scored["all_expectations_met"]),
     }
 
@@ -262,13 +264,13 @@ def triage_safety(ranker: BaseRanker, sampled: Sampled, levels: np.ndarray) -> p
         m = int(mask.sum())
         lv = levels[mask]
         rows.append({"cases": label, "kind": kind, "n": m,
-                     "prompt_evaluation": (lv == 2).mean() if m else np.nan,
+                     "prompt_evaluation": (lv >= 2).mean() if m else np.nan,  # prompt evaluation or emergency
                      "see_doctor_or_more": (lv >= 1).mean() if m else np.nan,
                      "self_care": (lv == 0).mean() if m else np.nan})
 
     any_flag = np.zeros(len(levels), dtype=bool)
     for rule in RULES:
-        if rule.level != PROMPT:
+        if rule.level < PROMPT:
             continue
         shown = sampled.evidence[:, col[rule.input]] == ranker.spec.variables[rule.input].states.index(rule.state)
         any_flag |= shown

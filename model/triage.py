@@ -1,8 +1,9 @@
 """Triage: documented red-flag rules first, then posterior thresholds from priors/triage.toml.
 
-Triage never rests on the posterior alone. Each rule of `RULES` names an answer and
-the level it sets whatever the model's probabilities; the high-priority posterior
-adds a level of its own:
+Triage never rests on the posterior alone. Each rule of `RULES` (read from
+model/triage_rules.toml, where a clinician reviews the rules and every sentence people
+read) names an answer and the level it sets whatever the model's probabilities; the
+high-priority posterior adds a level of its own:
 
     level = max( max over the rules the answers hit of rule.level,
                  prompt_evaluation if P(high priority) > prompt_evaluation_above
@@ -10,54 +11,36 @@ adds a level of its own:
                  else self_care )
 
 `triage` (one case, with reasons) and `triage_levels` (a matrix of cases) are both built
-from `RULES` and `decide`, so they cannot disagree.
+from `RULES` and `decide`, so they cannot disagree. Reasons say what to do and how soon:
+emergency now, prompt evaluation within days, see a doctor at a routine appointment in
+the coming weeks.
 """
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
 from .formatting import natural_frequency, threshold_words
 
-LEVELS = ("self_care", "see_doctor", "prompt_evaluation")
-SELF_CARE, SEE_DOCTOR, PROMPT = range(len(LEVELS))
+LEVELS = ("self_care", "see_doctor", "prompt_evaluation", "emergency")
+SELF_CARE, SEE_DOCTOR, PROMPT, EMERGENCY = range(len(LEVELS))
+RULES_FILE = Path(__file__).with_name("triage_rules.toml")
 
 
 @dataclass(frozen=True)
 class Rule:
-    """An answer that sets a triage level on its own, and the reason given, in plain words."""
+    """An answer that sets a triage level on its own, and the words people read about it."""
 
     input: str
     state: str
     level: int  # index into LEVELS
-    reason: str
-
-
-RULES: tuple[Rule, ...] = (
-    Rule("weakness", "progressive", PROMPT,
-         "You describe weakness that is real and getting worse (stumbling, trouble walking, a foot or knee that "
-         "is hard to lift). A doctor should examine your strength soon."),
-    Rule("atrophy", "yes", PROMPT, "You notice a muscle wasting or thinning. A doctor should examine it soon."),
-    Rule("numbness_tingling", "yes", PROMPT,
-         "Numbness or tingling that does not go away usually comes from an irritated or compressed nerve. "
-         "A doctor should check it soon."),
-    Rule("persistent_pain", "yes", PROMPT,
-         "Pain that does not go away should be examined soon; a nerve root in the lower back is a common source."),
-    Rule("speech_swallowing", "yes", PROMPT, "Difficulty speaking or swallowing needs prompt medical evaluation."),
-    Rule("weight_loss", "yes", PROMPT, "Unexplained weight loss should be looked into by a doctor soon."),
-    Rule("fever", "yes", PROMPT,
-         "Fever points to another illness, such as an infection, that a doctor should assess soon."),
-    Rule("twitch_duration", "months", SEE_DOCTOR,
-         "Twitching that has gone on for months despite cutting back on triggers is worth a routine check-up. "
-         "It is usually benign, and an examination and blood tests can show that."),
-    Rule("potassium", "low", SEE_DOCTOR,
-         "Your blood test shows low potassium. A doctor can find the cause and correct it."),
-    Rule("magnesium", "low", SEE_DOCTOR,
-         "Your blood test shows low magnesium. A doctor can find the cause and correct it."),
-    Rule("calcium", "low", SEE_DOCTOR, "Your blood test shows low calcium. A doctor can find the cause and correct it."),
-)
+    short: str  # a few words naming the finding (lists, open questions)
+    reason: str  # the sentence when this rule sets the level: what it means, what to do, how soon
+    also: str = ""  # a routine rule's sentence when the level is higher (no second timescale)
 
 
 @dataclass(frozen=True)
@@ -67,6 +50,24 @@ class Triage:
 
     def to_dict(self) -> dict:
         return {"level": self.level, "reasons": list(self.reasons)}
+
+
+def _load(path: Path = RULES_FILE) -> tuple[tuple[Rule, ...], dict]:
+    raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    rules: list[Rule] = []
+    for level in (EMERGENCY, PROMPT, SEE_DOCTOR):
+        for entry in raw[LEVELS[level]]:
+            rule = Rule(level=level, **entry)
+            if any((r.input, r.state) == (rule.input, rule.state) for r in rules):
+                raise ValueError(f"{path.name}: {rule.input}={rule.state} has two rules")
+            rules.append(rule)
+    texts = {k: v for k, v in raw.items() if not isinstance(v, list)}
+    return tuple(rules), texts
+
+
+RULES, TEXTS = _load()
+# the warning-sign questions (emergency and prompt rules), in the order they are listed when open
+WARNING_SIGNS: dict[str, str] = {r.input: r.short for r in RULES if r.level >= PROMPT}
 
 
 def decide(rule_level: np.ndarray, hp: np.ndarray, prompt_above, routine_above) -> np.ndarray:
@@ -87,24 +88,46 @@ def triage(evidence: Mapping[str, str], hp: float, prompt_above: float, routine_
     hits = rules_hit(evidence)
     rule_level = max((r.level for r in hits), default=SELF_CARE)
     level = int(decide(np.array([rule_level]), np.array([hp]), prompt_above, routine_above)[0])
-    prompt = [r.reason for r in hits if r.level == PROMPT]
-    routine = [r.reason for r in hits if r.level == SEE_DOCTOR]
-    chance = natural_frequency(hp)
+    emergency = [r for r in hits if r.level == EMERGENCY]
+    prompt = [r for r in hits if r.level == PROMPT]
+    routine = [r for r in hits if r.level == SEE_DOCTOR]
+    words = {"condition": hp_label, "chance": natural_frequency(hp)}
+    posterior = None  # the posterior's own level, its texts and its threshold in words
     if hp > prompt_above:
-        prompt.append(f"The model puts the chance of {hp_label} at {chance}, above the level "
-                      f"({threshold_words(prompt_above)}) at which a prompt examination is advised.")
+        posterior = (PROMPT, TEXTS["prompt_evaluation_posterior"], threshold_words(prompt_above))
     elif hp > routine_above:
-        routine.append(f"The model puts the chance of {hp_label} at {chance}, above the level "
-                       f"({threshold_words(routine_above)}) at which a routine check is advised. "
-                       "It is still far more likely to be something benign.")
+        posterior = (SEE_DOCTOR, TEXTS["see_doctor_posterior"], threshold_words(routine_above))
+
+    if level == EMERGENCY:
+        others = [r.short for r in prompt + routine] + ([posterior[1]["short"]] if posterior else [])
+        reasons = [r.reason for r in emergency]
+        if others:
+            reasons.append(TEXTS["emergency_also"]["reason"].format(list=_join(others)))
+        return Triage(LEVELS[level], tuple(reasons))
     if level == PROMPT:
-        return Triage(LEVELS[level], tuple(prompt + routine))
+        reasons = [r.reason for r in prompt]
+        if posterior and posterior[0] == PROMPT:
+            reasons.append(posterior[1]["reason"].format(threshold=posterior[2], **words))
+        reasons += [r.also for r in routine]
+        if posterior and posterior[0] == SEE_DOCTOR:
+            reasons.append(posterior[1]["also"].format(**words))
+        return Triage(LEVELS[level], tuple(reasons))
     if level == SEE_DOCTOR:
-        return Triage(LEVELS[level], tuple(routine))
-    return Triage(LEVELS[level], (
-        f"None of your answers is a warning sign, and the chance of {hp_label} is low ({chance}). "
-        "Easing the likely triggers usually settles twitching; see a doctor if it lasts for weeks despite that.",
-    ))
+        reasons = [r.reason for r in routine]
+        if posterior:
+            reasons.append(posterior[1]["reason"].format(threshold=posterior[2], **words))
+        return Triage(LEVELS[level], tuple(reasons))
+    text = TEXTS["self_care"]
+    reasons = [text["reason_no_twitching"] if evidence.get("twitching") == "no" else text["reason"].format(**words)]
+    open_questions = open_warning_signs(evidence)
+    if open_questions:
+        reasons.append(text["unanswered"].format(list=_join([WARNING_SIGNS[i] for i in open_questions])))
+    return Triage(LEVELS[level], tuple(reasons))
+
+
+def open_warning_signs(evidence: Mapping[str, str]) -> list[str]:
+    """The warning-sign questions a case leaves unanswered, in rule order."""
+    return [i for i in WARNING_SIGNS if i not in evidence]
 
 
 def triage_levels(evidence: np.ndarray, columns: Mapping[str, int], states: Mapping[str, tuple[str, ...]],
@@ -115,3 +138,7 @@ def triage_levels(evidence: np.ndarray, columns: Mapping[str, int], states: Mapp
         hit = evidence[:, columns[r.input]] == states[r.input].index(r.state)
         rule_level[hit] = np.maximum(rule_level[hit], r.level)
     return decide(rule_level, hp, prompt_above, routine_above)
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

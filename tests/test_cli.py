@@ -82,7 +82,7 @@ def test_malformed_case_json_exits_2(capsys, monkeypatch, text, fragment):
 
 def test_other_priors_folder(capsys, priors_copy):
     text = (priors_copy / "causes.toml").read_text().replace(
-        "[caffeine_effect.given.caffeine.high]\nvalue = 0.50", "[caffeine_effect.given.caffeine.high]\nvalue = 0.30")
+        "[caffeine_effect.given.caffeine.high]\nvalue = 0.12", "[caffeine_effect.given.caffeine.high]\nvalue = 0.06")
     (priors_copy / "causes.toml").write_text(text)
     _, default, _ = run(capsys, "rank", "--json", "caffeine=high", "twitching=yes")
     code, other, _ = run(capsys, "--priors", str(priors_copy), "rank", "--json", "caffeine=high", "twitching=yes")

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from model import rank
-from model.triage import PROMPT, RULES
+from model.triage import LEVELS, PROMPT, RULES
 from tests.support.cases import QUIET
 
 CASES_PATH = Path(__file__).with_name("clinical_cases.toml")
@@ -39,8 +39,18 @@ def test_cases_cover_every_cause_red_flag_and_level(ranker):
     expected_top = {c for case in CASES for c in case.get("top1", []) + case.get("top3", [])}
     hp_cases = [c for c in CASES if "hp_above" in c]
     assert expected_top | ({ranker.high_priority} if hp_cases else set()) >= set(ranker.causes)
-    red_flags = {(r.input, r.state) for r in RULES if r.level == PROMPT}
+    red_flags = {(r.input, r.state) for r in RULES if r.level >= PROMPT}
     flags = {(i, s) for case in CASES for (i, s) in evidence_of(case).items() if (i, s) in red_flags}
     assert flags == red_flags
-    assert {lvl for case in CASES for lvl in case["triage"]} == {"self_care", "see_doctor", "prompt_evaluation"}
-    assert len(CASES) >= 25
+    assert {lvl for case in CASES for lvl in case["triage"]} == set(LEVELS)
+    assert len(CASES) >= 50
+
+
+def test_cases_cover_the_new_inputs_and_partial_answers():
+    """Every input of the vocabulary is answered somewhere, and most new cases are partial (3-8 answers)."""
+    from model.vocabulary import load_vocabulary
+
+    answered = {i for case in CASES for i in evidence_of(case)}
+    assert answered == set(load_vocabulary().inputs)
+    sparse = [c for c in CASES if c["profile"] == "sparse" and 3 <= len(c["answers"]) <= 8]
+    assert len(sparse) >= 25

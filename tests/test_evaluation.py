@@ -94,7 +94,7 @@ def test_scoring_the_project_cases_agrees_with_the_case_tests(ranker):
         ok &= hp < case.get("hp_below", math.inf) and hp > case.get("hp_above", -math.inf)
         assert row["all_expectations_met"] == ok, case["id"]
         assert row["first"] == ids[0] and row["triage"] == result["triage"]["level"]
-        assert (row["red_flag_case"]) == (case["triage"] == ["prompt_evaluation"])
+        assert (row["red_flag_case"]) == (set(case["triage"]) <= {"prompt_evaluation", "emergency"})
 
 
 def test_comparison_table_is_markdown_with_every_measure(ranker):
@@ -150,7 +150,7 @@ def test_calibration_and_triage_safety_on_a_small_sample(ranker):
     assert np.all(np.abs(table["mean_predicted"] - table["prevalence"]) < 4 * np.sqrt(table["prevalence"] / 3000) + 1e-3)
     safety = triage_safety(ranker, s, levels)
     flags = safety[safety["kind"] == "red flag shown"]
-    assert len(flags) == sum(r.level == PROMPT for r in RULES) + 1
+    assert len(flags) == sum(r.level >= PROMPT for r in RULES) + 1  # each red flag, and any
     assert np.all(flags.loc[flags["n"] > 0, "prompt_evaluation"] == 1.0)  # the rules escalate every red flag
     truth = safety.set_index("cases")
     assert truth.loc[f"{ranker.high_priority} present in the sample", "n"] + \

@@ -32,6 +32,7 @@ from hypothesis import strategies as st
 from model import ImpossibleEvidenceError, InputError, PriorsError, Ranker, Ranking, rank
 from model.cli import main
 from model.priors import load_priors
+from model.triage import LEVELS
 from tests.support.strategies import (
     CAUSE_IDS,
     INPUT_IDS,
@@ -67,7 +68,7 @@ def assert_valid_ranking(data: dict, ranker, evidence: dict | None = None) -> No
         assert isinstance(p, float) and math.isfinite(p) and 0.0 <= p <= 1.0, c
     keys = [(-c["probability"], c["id"]) for c in causes]
     assert keys == sorted(keys), "causes must be sorted by probability, ties by id"
-    assert data["triage"]["level"] in ("self_care", "see_doctor", "prompt_evaluation")
+    assert data["triage"]["level"] in LEVELS
     assert data["triage"]["reasons"] and all(isinstance(r, str) and r for r in data["triage"]["reasons"])
     hp = data["high_priority"]
     assert hp["id"] == ranker.high_priority and 0.0 <= hp["probability"] <= 1.0

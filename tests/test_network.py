@@ -7,17 +7,23 @@ from model.network import build_network, dense_tables, node_tables
 
 
 def test_a_noisy_or_finding_follows_its_formula(ranker):
-    """P(cramps = yes | causes) = 1 - (1 - leak) * prod over present causes of (1 - strength)."""
+    """P(cramps = yes | age, causes) = 1 - (1 - leak) (1 - age's share) prod over present causes of
+    (1 - strength): age adds to the background (nothing at its reference state, under 40)."""
     priors = ranker.priors
     node = priors.nodes["cramps"]
     table = dense_tables(priors)["cramps"][0]
     yes = node.states.index("yes")
     leak = priors.parameter("cramps.baseline").value
-    strength = {p: priors.parameter(f"cramps.given.{p}").value for p in node.parents}
+    ages = priors.nodes["age"].states
+    causes = [p for p in node.parents if p != "age"]
+    strength = {p: priors.parameter(f"cramps.given.{p}").value for p in causes}
     rng = np.random.default_rng(0)
     for _ in range(30):
-        config = tuple(int(x) for x in rng.integers(0, 2, len(node.parents)))
-        off = (1 - leak) * np.prod([1 - strength[p] for p, on in zip(node.parents, config, strict=True) if on])
+        age = int(rng.integers(0, len(ages)))
+        on = {p: int(x) for p, x in zip(causes, rng.integers(0, 2, len(causes)), strict=True)}
+        by_age = 0.0 if ages[age] == "under_40" else priors.parameter(f"cramps.given.age.{ages[age]}").value
+        off = (1 - leak) * (1 - by_age) * np.prod([1 - strength[p] for p in causes if on[p]])
+        config = tuple(age if p == "age" else on[p] for p in node.parents)
         assert table[(yes, *config)] == pytest.approx(1 - off, rel=1e-14)
 
 

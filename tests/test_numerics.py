@@ -134,7 +134,9 @@ def test_edge_priors_load_and_stay_exact(edge, name):
     for i in (i for i, o in enumerate(outcomes) if o == "ranked"):
         single = ranker.rank(CASES[i])
         for c in ranker.causes:
-            assert out.loc[i, c] == pytest.approx(single.probability(c), abs=1e-12)
+            # one case against a batch: the v2 network's graded findings with an age parent give
+            # signed terms whose rounding reaches ~2e-12 at these edges (the contract asks 1e-9)
+            assert out.loc[i, c] == pytest.approx(single.probability(c), abs=1e-11)
         assert out.loc[i, "triage"] == single.triage.level
 
 

@@ -118,16 +118,18 @@ def twin_spec(spec: NetworkSpec, tables: dict, exposure: str, target: str) -> tu
         table = tables[name]
         if not isinstance(table, NoisyTable) or len(table.order) != 2:
             raise ValueError(f"what-if needs yes/no noisy-OR nodes downstream of {exposure}; {name} is not one")
-        factual, counterfactual = _switches(twin, spec, name, table, exposure, changed)
+        factual, counterfactual = _switches(twin, name, table, exposure, changed, tables)
         twin[name] = Variable(name, var.states, tuple(factual), _or_table(var.states, table.order, len(factual)))
         twin[_cf(name)] = Variable(_cf(name), var.states, tuple(counterfactual),
                                    _or_table(var.states, table.order, len(counterfactual)))
     return NetworkSpec(twin), _cf(target)
 
 
-def _switches(twin, spec, name, table: NoisyTable, exposure, changed):
+def _switches(twin, name, table: NoisyTable, exposure, changed, tables):
     """Add the background and per-parent switches of `name`; return the switch names
-    its factual and counterfactual copies are the OR of."""
+    its factual and counterfactual copies are the OR of. A parent that differs between
+    worlds is a yes/no noisy-OR node (a cause, or an answer such as ssri under stress);
+    its switch can fire only in its 'on' state."""
     background = f"{name}~background"
     twin[background] = Variable(background, OFF_ON, (), _bernoulli(1.0 - table.leak_cdf[0, 0]))
     factual, counterfactual = [background], [background]
@@ -136,7 +138,7 @@ def _switches(twin, spec, name, table: NoisyTable, exposure, changed):
         switch = f"{name}~from~{p}"
         if p in changed:  # the parent differs between worlds: share the noise, not the switch
             noise = f"{name}~noise~{p}"
-            present = spec.variables[p].states.index("present")
+            present = tables[p].order[1]  # the parent's "present" (or "yes") state
             twin[noise] = Variable(noise, OFF_ON, (), _bernoulli(chance[present]))
             twin[switch] = Variable(switch, OFF_ON, (noise, p), _and_table(present))
             twin[switch + "'"] = Variable(switch + "'", OFF_ON, (noise, _cf(p)), _and_table(present))

@@ -39,8 +39,13 @@ ENTRY_KEYS = {"value", "range", "judgement", "source", "rationale"}
 MODEL_KEYS = {
     "prior": {"model", "prior"},
     "noisy_or": {"model", "present", "reference", "baseline", "given", "label"},
-    "noisy_max": {"model", "order", "baseline", "given", "label"},
+    "noisy_max": {"model", "order", "reference", "baseline", "given", "label"},
 }
+# The network's shape (what the exact noisy-OR kernel relies on): a finding (symptom or
+# blood test) is childless and takes causes as parents, plus these inputs for a background
+# that depends on them; a cause takes answers (context and exposure inputs) and other
+# causes; an answer takes only other answers.
+FINDING_INPUT_PARENTS = ("age",)
 SUM_TOLERANCE = 1e-6
 
 
@@ -217,6 +222,7 @@ class _Builder:
                 raise PriorsError(f"{file}: {key}: unknown parent {parent!r}; valid parents are causes ({', '.join(sorted(self.causes))}) or inputs")
             if parent == node:
                 raise PriorsError(f"{file}: {key}: a node cannot be its own parent")
+            self._check_edge(file, key, node, parent, is_cause)
             if parent in self.causes:
                 if parent in reference:
                     raise PriorsError(f"{file}: {node}.reference.{parent}: causes always have reference 'absent'; remove it")
@@ -245,6 +251,18 @@ class _Builder:
         return Node(node, file, model, states, label, is_cause, parents=tuple(given), reference=ref_idx,
                     order=order, baseline=baseline, given=given)
 
+    def _check_edge(self, file, key, node, parent, is_cause) -> None:
+        """Refuse an edge outside the network's shape (see FINDING_INPUT_PARENTS)."""
+        role, prole = ("cause" if is_cause else self.vocab.role_of(node)), self.vocab.role_of(parent)
+        if prole == "finding":
+            raise PriorsError(f"{file}: {key}: {parent!r} is a finding (a symptom or blood test); findings have no "
+                              "children, so it cannot be a parent")
+        if role == "finding" and prole == "answer" and parent not in FINDING_INPUT_PARENTS:
+            raise PriorsError(f"{file}: {key}: a finding's parents are causes, or {', '.join(FINDING_INPUT_PARENTS)} "
+                              f"for a background that depends on it; {parent!r} is an answer: link it to a cause instead")
+        if role == "answer" and prole == "cause":
+            raise PriorsError(f"{file}: {key}: an answer's parents are other answers; {parent!r} is a cause")
+
     def _noisy_or_order(self, table, states, is_cause, where) -> tuple[int, ...]:
         if len(states) != 2:
             raise PriorsError(f"{where}.model: noisy_or needs a yes/no node; this one has states {', '.join(states)}")
@@ -262,8 +280,6 @@ class _Builder:
 
     def _reference(self, table, model, where) -> dict[str, int]:
         ref = table.get("reference", {})
-        if model == "noisy_max" and ref:
-            raise PriorsError(f"{where}.reference: graded findings take causes as parents only")
         if not isinstance(ref, dict):
             raise PriorsError(f"{where}.reference: expected a table parent = state, got {_kind(ref)}")
         out = {}

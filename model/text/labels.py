@@ -6,7 +6,8 @@ from ..formatting import percent
 from ..vocabulary import Vocabulary
 
 HIGH_PRIORITY_SUFFIX = ": the high-priority node"
-LEVEL_TITLES = {"self_care": "Self-care", "see_doctor": "See a doctor", "prompt_evaluation": "Prompt evaluation"}
+LEVEL_TITLES = {"self_care": "Self-care", "see_doctor": "See a doctor", "prompt_evaluation": "Prompt evaluation",
+                "emergency": "Emergency"}
 NOT_A_DIAGNOSIS = ("This is not a diagnosis. It ranks likely causes from your answers using published "
                    "figures and stated judgement; a doctor's examination decides.")
 

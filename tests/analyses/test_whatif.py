@@ -18,7 +18,7 @@ from pgmpy.models import DiscreteBayesianNetwork  # noqa: E402
 TOL = 1e-9
 EXPOSURE_ONLY = {k: v for k, v in QUIET.items() if k in
                  ("caffeine", "nicotine", "stress", "sleep", "exertion", "fluid_intake", "diuretic",
-                  "asthma_medication", "ssri", "prolonged_sitting")}
+                  "asthma_medication", "ssri", "prolonged_sitting", "alcohol", "ppi")}
 
 
 def brute_force_twin(spec, tables, exposure, baseline):
@@ -146,7 +146,7 @@ def test_the_slim_twin_equals_the_full_twin_on_the_project_network(ranker):
 @pytest.mark.parametrize("exposure, state, cause", [
     ("caffeine", "high", "caffeine_effect"), ("caffeine", "moderate", "caffeine_effect"),
     ("nicotine", "yes", "nicotine_effect"), ("sleep", "poor", "sleep_deprivation"),
-    ("stress", "high", "stress_anxiety"), ("prolonged_sitting", "yes", "nerve_irritation"),
+    ("stress", "high", "stress_anxiety"), ("exertion", "intense", "muscle_fatigue"),
     ("asthma_medication", "yes", "medication_side_effect"),
 ])
 def test_single_trigger_matches_the_closed_form(ranker, exposure, state, cause):
@@ -170,11 +170,24 @@ def test_single_trigger_matches_the_closed_form(ranker, exposure, state, cause):
     assert abs(entry.twitching_stops - link * (1 - b) * a * no_tw_without / p_tw) < TOL
 
 
-def test_removing_the_only_trigger_gives_a_high_chance_the_twitching_stops():
+def test_removing_the_only_trigger_gives_the_best_chance_the_twitching_stops():
+    """Version 2: heavy caffeine makes twitching only about 1.5 times as likely (clinical facts
+    3.4), and ordinary passing twitches need no cause, so even the only trigger explains a
+    good share of the twitching, not most of it."""
     result = rank(quiet(caffeine="high"), detail=True).to_dict()
     (entry,) = result["what_if"]
     assert entry == {**entry, "input": "caffeine", "from": "high", "to": "none"}
-    assert entry["twitching_stops"] > 0.5
+    assert 0.25 < entry["twitching_stops"] < 0.7
+    moderate = rank(quiet(caffeine="moderate"), detail=True).to_dict()["what_if"][0]["twitching_stops"]
+    assert moderate < entry["twitching_stops"] / 3
+
+
+def test_an_ssri_what_if_carries_only_the_medicine_s_own_strength():
+    """Stopping the SSRI does not take away the anxiety it treats: the what-if stays small."""
+    result = rank({"ssri": "yes", "stress": "high", "twitching": "yes"}, detail=True).to_dict()
+    ssri = next(e for e in result["what_if"] if e["input"] == "ssri")
+    stress = next(e for e in result["what_if"] if e["input"] == "stress")
+    assert ssri["twitching_stops"] < 0.15 < stress["twitching_stops"]
 
 
 def test_two_triggers_each_explain_less_than_one_alone():

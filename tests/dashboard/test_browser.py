@@ -133,7 +133,7 @@ def test_the_network_is_drawn_with_the_answers(app):
     choose(app, "caffeine", "4+ cups, or energy drinks")
     app.get_by_role("tab", name="How the causes connect").click()
     chart = app.get_by_test_id("stGraphVizChart")
-    expect(chart.locator("g.node")).to_have_count(38)
+    expect(chart.locator("g.node")).to_have_count(47)
     expect(chart.get_by_text("= 4+ cups, or energy drinks")).to_be_visible()
     shoot(app, "05-network.png")
 

@@ -12,7 +12,6 @@ from functools import lru_cache
 
 import numpy as np
 
-from model.engine import Engine
 from model.engine.spec import NetworkSpec, Variable, spec_to_pgmpy
 
 warnings.filterwarnings("ignore", category=FutureWarning)
@@ -257,79 +256,3 @@ def spec_with_tables(spec: NetworkSpec, tables: dict[str, np.ndarray], row: int)
     return NetworkSpec({n: Variable(n, v.states, v.parents,
                                     np.asarray(tables[n][row] if n in tables else v.table, dtype=float))
                         for n, v in spec.variables.items()})
-
-
-def v2_like_network(seed: int = 2):
-    """(spec, queries): the project's network grown the way the v2 design goes (answers
-    family_history, diabetes <- age, alcohol, ppi; cause peripheral_neuropathy <- diabetes,
-    alcohol, age; neuromuscular_disease <- age, family_history; low_magnesium also <- ppi,
-    alcohol; age a parent of weakness, cramps and breathing; findings breathing and
-    sudden_symptoms, the latter parentless). New and changed tables are random but of the
-    class (noisy-OR/MAX findings)."""
-    r = project()
-    leaves = Engine(r.spec, queries=r.causes).leaves  # the findings in product form
-    rng = np.random.default_rng(seed)
-    old = r.spec.variables
-    card = {n: v.card for n, v in old.items()}
-    yes_no = ("no", "yes")
-    new: dict[str, tuple[tuple[str, ...], tuple[str, ...], str]] = {  # name -> (states, parents, kind)
-        "family_history": (yes_no, (), "table"),
-        "diabetes": (yes_no, ("age",), "table"),
-        "alcohol": (("none_or_light", "heavy"), (), "table"),
-        "ppi": (yes_no, (), "table"),
-        "peripheral_neuropathy": (("absent", "present"), ("diabetes", "alcohol", "age"), "table"),
-        "breathing": (yes_no, ("neuromuscular_disease", "stress_anxiety", "systemic_illness", "age"), "noisy"),
-        "sudden_symptoms": (yes_no, (), "table"),
-    }
-    grown = {"neuromuscular_disease": ("age", "family_history"),
-             "low_magnesium": (*old["low_magnesium"].parents, "ppi", "alcohol"),
-             "weakness": (*old["weakness"].parents, "peripheral_neuropathy", "age"),
-             "numbness_tingling": (*old["numbness_tingling"].parents, "peripheral_neuropathy"),
-             "twitching": (*old["twitching"].parents, "peripheral_neuropathy"),
-             "cramps": (*old["cramps"].parents, "age")}
-    for name, (states, _, _) in new.items():
-        card[name] = len(states)
-    order = (["age", "family_history", "diabetes", "alcohol", "ppi"]
-             + [n for n in old if n not in ("age",) and not n.startswith("_")])
-    order.insert(order.index("neuromuscular_disease"), "peripheral_neuropathy")
-    order += ["breathing", "sudden_symptoms"]
-    variables: dict[str, Variable] = {}
-    for name in order:
-        if name in new:
-            states, parents, kind = new[name]
-        else:
-            states, parents = old[name].states, grown.get(name, old[name].parents)
-            kind = "same" if name not in grown else ("noisy" if name in leaves else "table")
-        pc = [card[p] for p in parents]
-        if kind == "same":
-            table = old[name].table
-        elif kind == "noisy":
-            order_states = 0 if name not in ("potassium", "magnesium", "calcium") else 1
-            table = noisy_table(rng, len(states), pc, strength=0.5, reverse=bool(order_states))
-        else:
-            table = random_table(rng, len(states), pc)
-            if states[0] in ("no", "absent", "none_or_light"):
-                table[1:] *= 0.3
-                table[0] = 1 - table[1:].sum(axis=0)
-        variables[name] = Variable(name, tuple(states), tuple(parents), np.asarray(table, dtype=float))
-    queries = list(r.causes) + ["peripheral_neuropathy"]
-    inputs = [n for n in variables if n not in queries]
-    return NetworkSpec(variables), queries, inputs
-
-
-def v2_cases(spec: NetworkSpec, inputs: list[str], n: int, uniform: bool, seed: int = 0,
-             mask: float = 0.4) -> np.ndarray:
-    """Like `project_cases` for the v2-like network (inputs = every non-query)."""
-    from model.engine.sample import forward_sample
-
-    rng = np.random.default_rng([seed, 2])
-    cols = [spec.names.index(x) for x in inputs]
-    ev = np.full((n, len(spec.names)), -1, dtype=np.int64)
-    if uniform:
-        for c, name in zip(cols, inputs, strict=True):
-            ev[:, c] = rng.integers(0, spec.variables[name].card, n)
-    else:
-        ev[:, cols] = forward_sample(spec, n, seed)[:, cols]
-    for c in cols:
-        ev[rng.random(n) < mask, c] = -1
-    return ev

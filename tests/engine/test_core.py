@@ -78,6 +78,25 @@ def test_project_network_matches_pgmpy_on_cases_sampled_from_it(ranker):
         assert np.abs(got - want).max() < TOL
 
 
+def test_short_version_2_cases_match_pgmpy(ranker):
+    """Cases of 3-8 answers, as people give them, each with at least one version 2 input
+    (family history, diabetes, alcohol, acid tablet, breathing, sudden symptoms) and often age:
+    the graded findings with an age parent and the new causes stay exact."""
+    ve = VariableElimination(ranker.network)
+    rng = np.random.default_rng(29)
+    new = ["family_history", "diabetes", "alcohol", "ppi", "breathing", "sudden_symptoms"]
+    others = [i for i in ranker.vocabulary.inputs if i not in new]
+    states = {i: ranker.vocabulary.inputs[i].states for i in ranker.vocabulary.inputs}
+    for _ in range(200):
+        k = int(rng.integers(3, 9))
+        chosen = [str(rng.choice(new))] + [str(x) for x in rng.choice(others, size=k - 1, replace=False)]
+        case = {i: str(rng.choice(states[i])) for i in chosen}
+        got = ranker.rank(case)
+        ref = ve_marginals(ve, ranker.causes, case)
+        for c in ranker.causes:
+            assert abs(ref[c].get_value(**{c: "present"}) - got.probability(c)) < TOL, (c, case)
+
+
 def test_engine_is_built_from_exactly_the_pgmpy_tables(ranker):
     from_pgmpy = spec_from_pgmpy(ranker.network)
     for name, var in ranker.spec.variables.items():
@@ -102,7 +121,7 @@ def test_impossible_evidence_is_reported_not_guessed(priors_copy):
 
     text = (priors_copy / "findings.toml").read_text()
     text = text.replace("[fever.baseline]\nvalue = 0.02\nrange = [0.005, 0.05]", "[fever.baseline]\nvalue = 0.0\nrange = [0.0, 0.05]")
-    text = text.replace("[fever.given.systemic_illness]\nvalue = 0.35\nrange = [0.20, 0.60]",
+    text = text.replace("[fever.given.systemic_illness]\nvalue = 0.4\nrange = [0.20, 0.60]",
                         "[fever.given.systemic_illness]\nvalue = 0.0\nrange = [0.0, 0.60]")
     (priors_copy / "findings.toml").write_text(text)
     ranker = load_ranker(priors_copy)

@@ -178,21 +178,18 @@ def test_random_networks_use_cutsets_blocks_and_answer_parents():
 
 
 @pytest.mark.parametrize("uniform", [False, True], ids=["realistic", "uniform"])
-def test_v2_like_network(uniform):
-    """The network grown as the v2 design goes: age a parent of findings (a cutset pass per
-    age), a parentless finding, a new cause coupled to the electrolytes through alcohol."""
-    spec, queries, inputs = kt.v2_like_network()
-    k = NoisyKernel.compile(spec, queries)
-    assert k is not None, NoisyKernel.last_reason
-    assert k.cutset == ["age"] and k.passes_worst == 3
-    ev = kt.v2_cases(spec, inputs, 120, uniform, seed=3)
-    worst = np.full((1, len(spec.names)), -1, dtype=np.int64)
-    for f in k.findings:
+def test_the_project_network_with_age_in_the_cutset(ranker, kernel, uniform):
+    """Age is a parent of findings' backgrounds: one pass per age band when it is hidden.
+    Hidden and observed age, both mixes and the worst row, against brute force and pgmpy."""
+    assert kernel.cutset == ["age"] and kernel.passes_worst == 3
+    ev = kt.project_cases(ranker, 120, uniform, seed=3)
+    worst = np.full((1, len(ranker.spec.names)), -1, dtype=np.int64)
+    for f in kernel.findings:
         worst[0, f.col] = f.order[-1]
     ev = np.vstack([ev, worst])
-    post = k.infer(ev)
-    assert_close_brute(spec, queries, post, ev)
-    assert_close_pgmpy(kt.Pgmpy(spec), queries, k.infer(ev[::6]), ev[::6])
+    post = kernel.infer(ev)
+    assert_close_brute(ranker.spec, ranker.causes, post, ev)
+    assert_close_pgmpy(kt.Pgmpy(ranker.spec, ranker.network), ranker.causes, kernel.infer(ev[::6]), ev[::6])
 
 
 # ====================================================================== (d) per-row tables

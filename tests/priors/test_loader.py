@@ -2,6 +2,7 @@
 import os
 import re
 
+import numpy as np
 import pytest
 
 from model import PriorsError, load_ranker
@@ -49,7 +50,7 @@ def test_broken_toml(priors_copy):
 
 
 def test_missing_key(priors_copy):
-    edit(priors_copy, "findings.toml", 'source = "Judgement; covers causes not in the model', 'sauce = "x', 1)
+    edit(priors_copy, "findings.toml", 'source = "Reed & Kurland 1963 (about 70% of healthy', 'sauce = "x', 1)
     refused(priors_copy, r"findings\.toml", r"twitching\.baseline", "missing key source")
 
 
@@ -59,12 +60,12 @@ def test_extra_key(priors_copy):
 
 
 def test_probability_outside_zero_one(priors_copy):
-    edit(priors_copy, "findings.toml", "[twitching.given.caffeine_effect]\nvalue = 0.30", "[twitching.given.caffeine_effect]\nvalue = 1.30")
+    edit(priors_copy, "findings.toml", "[twitching.given.caffeine_effect]\nvalue = 0.8", "[twitching.given.caffeine_effect]\nvalue = 1.30")
     refused(priors_copy, r"findings\.toml", r"twitching\.given\.caffeine_effect", r"not a probability")
 
 
 def test_value_outside_its_range(priors_copy):
-    edit(priors_copy, "findings.toml", "[twitching.given.caffeine_effect]\nvalue = 0.30", "[twitching.given.caffeine_effect]\nvalue = 0.90")
+    edit(priors_copy, "findings.toml", "[twitching.given.caffeine_effect]\nvalue = 0.8", "[twitching.given.caffeine_effect]\nvalue = 0.99")
     refused(priors_copy, r"twitching\.given\.caffeine_effect", "outside its range")
 
 
@@ -75,10 +76,10 @@ def test_distribution_not_summing_to_one(priors_copy):
 
 
 def test_graded_finding_over_one(priors_copy):
-    edit(priors_copy, "findings.toml", "value = { subjective = 0.20, progressive = 0.65 }",
-         "value = { subjective = 0.40, progressive = 0.65 }")
-    edit(priors_copy, "findings.toml", "range = { subjective = [0.10, 0.30], progressive = [0.45, 0.80] }",
-         "range = { subjective = [0.10, 0.50], progressive = [0.45, 0.80] }")
+    edit(priors_copy, "findings.toml", "value = { subjective = 0.25, progressive = 0.60 }",
+         "value = { subjective = 0.45, progressive = 0.60 }")
+    edit(priors_copy, "findings.toml", "range = { subjective = [0.15, 0.35], progressive = [0.45, 0.75] }",
+         "range = { subjective = [0.15, 0.50], progressive = [0.45, 0.75] }")
     refused(priors_copy, r"weakness\.given\.neuromuscular_disease", "at most 1")
 
 
@@ -108,7 +109,7 @@ def test_missing_vocabulary_node(priors_copy):
 
 
 def test_wrong_type_and_nan(priors_copy):
-    edit(priors_copy, "findings.toml", "[twitching.given.caffeine_effect]\nvalue = 0.30", "[twitching.given.caffeine_effect]\nvalue = nan")
+    edit(priors_copy, "findings.toml", "[twitching.given.caffeine_effect]\nvalue = 0.8", "[twitching.given.caffeine_effect]\nvalue = nan")
     refused(priors_copy, r"twitching\.given\.caffeine_effect", "not a probability")
 
 
@@ -118,13 +119,13 @@ def test_unknown_state(priors_copy):
 
 
 def test_triage_thresholds_in_order(priors_copy):
-    edit(priors_copy, "triage.toml", "value = 0.005\nrange = [0.002, 0.01]", "value = 0.05\nrange = [0.002, 0.1]")
+    edit(priors_copy, "triage.toml", "value = 0.0018\nrange = [0.001, 0.003]", "value = 0.05\nrange = [0.001, 0.1]")
     refused(priors_copy, r"triage\.toml", "must not exceed")
 
 
 def test_an_edited_number_changes_the_ranking(priors_copy):
     before = load_ranker(priors_copy).rank({"caffeine": "high", "twitching": "yes"}).probability("caffeine_effect")
-    edit(priors_copy, "causes.toml", "[caffeine_effect.given.caffeine.high]\nvalue = 0.50", "[caffeine_effect.given.caffeine.high]\nvalue = 0.30")
+    edit(priors_copy, "causes.toml", "[caffeine_effect.given.caffeine.high]\nvalue = 0.12", "[caffeine_effect.given.caffeine.high]\nvalue = 0.06")
     after = load_ranker(priors_copy).rank({"caffeine": "high", "twitching": "yes"}).probability("caffeine_effect")
     assert after < before
 
@@ -150,3 +151,63 @@ def test_the_fingerprint_follows_content_not_timestamps(priors_copy):
     path.write_text(path.read_text().replace("value = 0.03", "value = 0.04"))
     assert fingerprint(priors_copy) != first
     assert load_priors(priors_copy).fingerprint == fingerprint(priors_copy)
+
+
+WEAKNESS_HEAD = '[weakness]\nmodel = "noisy_max"\norder = ["none", "subjective", "progressive"]\nreference = { age = "under_40" }'
+
+
+def test_a_graded_finding_may_take_age_as_a_parent():
+    """noisy_max with an input parent: each non-reference state gives one grade distribution."""
+    from model.network import dense_tables
+
+    priors = load_priors()
+    node = priors.nodes["weakness"]
+    ages = priors.nodes["age"].states
+    assert "age" in node.parents and node.reference["age"] == ages.index("under_40")
+    table = dense_tables(priors)["weakness"][0]  # (weakness, *parents)
+    axis = 1 + node.parents.index("age")
+    young, old = (np.take(table, ages.index(a), axis=axis) for a in ("under_40", "over_60"))
+    causes_off = tuple(0 for p in node.parents if p != "age")
+    prog = node.states.index("progressive")
+    assert old[(prog, *causes_off)] > young[(prog, *causes_off)]
+    np.testing.assert_allclose(table.sum(axis=0), 1.0)
+
+
+def test_a_graded_input_parent_is_checked_like_any_other(priors_copy):
+    edit(priors_copy, "findings.toml", WEAKNESS_HEAD, WEAKNESS_HEAD.replace('"under_40"', '"young"'))
+    refused(priors_copy, r"findings\.toml", r"\[weakness\]\.reference\.age", "unknown state 'young'")
+
+
+def test_a_graded_input_parent_needs_its_grades(priors_copy):
+    edit(priors_copy, "findings.toml", "[weakness.given.age.over_60]\nvalue = { subjective = 0.08, progressive = 0.03 }",
+         "[weakness.given.age.over_60]\nvalue = { subjective = 0.08 }")
+    refused(priors_copy, r"weakness\.given\.age\.over_60\.value", "missing progressive")
+
+
+def test_a_graded_input_parent_needs_a_reference(priors_copy):
+    edit(priors_copy, "findings.toml", WEAKNESS_HEAD, WEAKNESS_HEAD.replace('\nreference = { age = "under_40" }', ""))
+    refused(priors_copy, r"weakness\.given\.age", "needs a reference state")
+
+
+def test_a_finding_takes_causes_and_age_only(priors_copy):
+    block = ("[twitching.reference]\ncaffeine = \"none\"\n[twitching.given.caffeine.high]\nvalue = 0.2\n"
+             "range = [0.1, 0.3]\njudgement = true\nsource = \"x\"\nrationale = \"x\"\n")
+    text = (priors_copy / "findings.toml").read_text()
+    start = text.index("[twitching.baseline]")
+    (priors_copy / "findings.toml").write_text(text[:start] + block + text[start:])
+    refused(priors_copy, r"findings\.toml", r"twitching\.given\.caffeine", "a finding's parents are causes",
+            "link it to a cause")
+
+
+def test_a_finding_cannot_be_a_parent(priors_copy):
+    block = ("[caffeine_effect.given.cramps]\nvalue = 0.2\nrange = [0.1, 0.3]\njudgement = true\n"
+             "source = \"x\"\nrationale = \"x\"\n")
+    (priors_copy / "causes.toml").write_text((priors_copy / "causes.toml").read_text() + "\n" + block)
+    refused(priors_copy, r"causes\.toml", r"caffeine_effect\.given\.cramps", "is a finding", "cannot be a parent")
+
+
+def test_an_answer_cannot_have_a_cause_as_parent(priors_copy):
+    block = ("[diuretic.given.low_potassium]\nvalue = 0.2\nrange = [0.1, 0.3]\njudgement = true\n"
+             "source = \"x\"\nrationale = \"x\"\n")
+    (priors_copy / "exposures.toml").write_text((priors_copy / "exposures.toml").read_text() + "\n" + block)
+    refused(priors_copy, r"exposures\.toml", r"diuretic\.given\.low_potassium", "an answer's parents are other answers")

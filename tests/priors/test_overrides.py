@@ -72,8 +72,8 @@ def test_set_override_keeps_to_the_numbers_range(priors):
     p = priors.parameter(CAFFEINE_HIGH)
     with pytest.raises(PriorsError, match="outside its range"):
         set_override(priors, {}, CAFFEINE_HIGH, p.high + 0.01)
-    with pytest.raises(PriorsError, match="add up to"):
-        set_override(priors, {SUBJECTIVE: 0.3}, PROGRESSIVE, 0.8)
+    with pytest.raises(PriorsError, match="add up to 1.1"):  # both within their ranges, too much together
+        set_override(priors, {SUBJECTIVE: 0.35}, PROGRESSIVE, 0.75)
 
 
 def test_overrides_build_on_the_numbers_in_use(ranker):

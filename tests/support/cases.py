@@ -8,6 +8,7 @@ QUIET = {
     "prolonged_sitting": "no", "twitching": "yes", "twitch_duration": "days", "cramps": "no",
     "weakness": "none", "atrophy": "no", "numbness_tingling": "no", "persistent_pain": "no",
     "speech_swallowing": "no", "weight_loss": "no", "fever": "no",
+    "alcohol": "none_or_light", "ppi": "no", "breathing": "no", "sudden_symptoms": "no",
 }
 
 
