@@ -3,9 +3,12 @@ report for a doctor, and the network as a picture."""
 from .analyses import MEDICINE_CAUTION, how_sure_line, turning_points, what_if_lines
 from .graph import network_dot
 from .guidance import Guidance, load_guidance
+from .document import ReportContent, markdown_report, pdf_report, report_content
 from .labels import LEVEL_TITLES, NOT_A_DIAGNOSIS, describe, display_label, short_label
-from .report import markdown_report, text_table
+from .report import text_table
+from .result import ADVICE, Advice, ResultText, result_text
 
-__all__ = ["Guidance", "LEVEL_TITLES", "MEDICINE_CAUTION", "NOT_A_DIAGNOSIS", "describe", "display_label",
-           "how_sure_line", "load_guidance", "markdown_report", "network_dot", "short_label", "text_table",
+__all__ = ["ADVICE", "Advice", "Guidance", "LEVEL_TITLES", "MEDICINE_CAUTION", "NOT_A_DIAGNOSIS", "ReportContent",
+           "ResultText", "describe", "display_label", "how_sure_line", "load_guidance", "markdown_report",
+           "network_dot", "pdf_report", "report_content", "result_text", "short_label", "text_table",
            "turning_points", "what_if_lines"]

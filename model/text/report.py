@@ -1,38 +1,49 @@
-"""Human-readable renderings of a ranking: the CLI table and the Markdown report."""
+"""The plain-text table `twitch-causes rank` prints.
+
+It reads like the dashboard's result (model/text/result.py): what to do and how soon first;
+for an urgent pattern the high-priority cause next, before the everyday causes; then every
+cause with its probability (and, with --detail, its 90% interval and the analyses).
+"""
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Mapping
 
-from ..analyses import Detail, explain
-from ..formatting import natural_frequency, percent
+from ..analyses import Detail
+from ..formatting import percent
 from ..ranking import BaseRanker, Ranking
-from .labels import LEVEL_TITLES, NOT_A_DIAGNOSIS, describe, display_label
+from .labels import NOT_A_DIAGNOSIS, display_label
+from .result import result_text
 
 
 def text_table(ranking: Ranking, ranker: BaseRanker, width: int = 78) -> str:
-    """The plain-text table printed by `twitch-causes rank`."""
-    tri = ranking.triage
+    """The plain-text result printed by `twitch-causes rank`."""
     vocab = ranker.vocabulary
-    lines = [f"Triage: {LEVEL_TITLES[tri.level]} - {vocab.triage_levels[tri.level]}"]
-    for reason in tri.reasons:
+    words = result_text(ranking, vocab)
+    advice = words.advice
+    lines = [f"{advice.title.upper()} ({vocab.triage_levels[advice.level]})"]
+    for reason in words.reasons:
         lines += textwrap.wrap(reason, width, initial_indent="  - ", subsequent_indent="    ")
     hp = ranking.high_priority
-    lines.append("")
-    lines += textwrap.wrap(
-        f"High-priority check ({display_label(hp.label)}): {percent(hp.probability)}, "
-        f"{natural_frequency(hp.probability)} people "
-        f"with these answers; base rate {_base(ranking)}.", width)
+    serious = textwrap.wrap(f"{display_label(hp.label)}: {percent(hp.probability)}. {words.serious}", width)
     detail = ranking.detail if isinstance(ranking.detail, Detail) else None
+    if words.serious_first:  # an urgent pattern: the serious cause before the everyday ones
+        lines += ["", "Check first:", *serious]
+        rows = [c for c in ranking.causes if c.id != hp.id]
+        lines += ["", "Other possible causes:"]
+    else:
+        rows = list(ranking.causes)
+        lines += [""]
     head = f"{'#':>2}  {'Cause':<52} {'Probability':>11}"
-    lines += ["", head + (f"  {'90% interval':>17}  {'same rank':>9}" if detail else "")]
-    for i, c in enumerate(ranking.causes, 1):
+    lines.append(head + (f"  {'90% interval':>17}  {'same rank':>9}" if detail else ""))
+    for i, c in enumerate(rows, 1):
         label = c.label if len(c.label) <= 52 else c.label[:49] + "..."
         row = f"{i:>2}  {label:<52} {percent(c.probability):>11}"
         if detail:
             u = detail.interval(c.id)
             row += f"  {percent(u.interval[0]):>7} - {percent(u.interval[1]):<7}  {percent(u.rank_stability):>9}"
         lines.append(row)
+    if not words.serious_first:
+        lines += ["", *serious]
     if detail:
         sure = detail.how_sure
         lines += ["", f"How sure: over {sure.draws} draws of the priors within their ranges, "
@@ -49,60 +60,3 @@ def text_table(ranking: Ranking, ranker: BaseRanker, width: int = 78) -> str:
     lines += ["", *textwrap.wrap("Causes are not exclusive, so the probabilities need not add up to 100%. "
                                  + NOT_A_DIAGNOSIS, width)]
     return "\n".join(lines)
-
-
-def _base(ranking: Ranking) -> str:
-    age = ranking.evidence.get("age")
-    who = f"for your age ({age.replace('_', ' ')})" if age else "for any adult"
-    return f"{who} {natural_frequency(ranking.base_rate)}"
-
-
-def markdown_report(ranking: Ranking, ranker: BaseRanker, overrides: Mapping[str, float] | None = None,
-                    top: int = 3) -> str:
-    """A short Markdown summary to take to a doctor: triage, answers, ranked causes, what drove the top ones."""
-    vocab = ranker.vocabulary
-    tri = ranking.triage
-    hp = ranking.high_priority
-
-    def cell(text: str) -> str:
-        return str(text).replace("|", "\\|").replace("\n", " ")
-
-    lines = ["# Muscle twitching: a summary to discuss with a doctor", "",
-             f"*Made with twitch-causes, an offline ranker of the causes of muscle twitching. {NOT_A_DIAGNOSIS}*",
-             "", "## Triage", "", f"**{LEVEL_TITLES[tri.level]}** – {vocab.triage_levels[tri.level]}", ""]
-    lines += [f"- {reason}" for reason in tri.reasons]
-    lines += ["", f"**{display_label(hp.label)}**: {natural_frequency(hp.probability)} people with these answers "
-                  f"({percent(hp.probability)}); base rate {_base(ranking)}.",
-              "", "## My answers", ""]
-    answered = [spec for spec in vocab.inputs.values() if spec.id in ranking.evidence]
-    if answered:
-        lines += ["| Question | Answer |", "|---|---|"]
-        lines += [f"| {cell(spec.question)} | {cell(spec.label_of(ranking.evidence[spec.id]))} |" for spec in answered]
-    else:
-        lines.append("No questions answered.")
-    unanswered = len(vocab.inputs) - len(answered)
-    if unanswered:
-        lines += ["", f"{unanswered} questions were left as \"Not sure\" and treated as unknown."]
-    lines += ["", "## Likely causes", "", "| # | Cause | Probability |", "|---:|---|---:|"]
-    lines += [f"| {i} | {cell(display_label(c.label))} | {percent(c.probability)} |" for i, c in enumerate(ranking.causes, 1)]
-    lines += ["", "Causes are not exclusive, so the probabilities need not add up to 100%."]
-    if ranking.evidence:
-        why = explain(ranker, ranking.evidence)
-        lines += ["", "## What points to the leading causes", ""]
-        for c in ranking.causes[:top]:
-            effects = why.for_cause(c.id, at_least=0.005)[:3]
-            said = " ".join(describe(e, vocab) for e in effects) or "No single answer moved it much."
-            lines.append(f"- **{display_label(c.label)}** ({percent(c.probability)}): {said}")
-    if overrides:
-        lines += ["", "## Numbers changed for this session", "",
-                  "These hand-set numbers were changed from the model's files for this result:", "",
-                  "| Number | In the files | Used |", "|---|---:|---:|"]
-        for pid, value in sorted(overrides.items()):
-            lines.append(f"| {cell(pid)} | {_file_value(ranker, pid):g} | {value:g} |")
-    lines += ["", "---", "", NOT_A_DIAGNOSIS, ""]
-    return "\n".join(lines)
-
-
-def _file_value(ranker: BaseRanker, parameter_id: str) -> float:
-    """A number's value in the priors files (the session ranker's Parameter keeps the file's value)."""
-    return ranker.priors.parameter(parameter_id).value
