@@ -1,9 +1,9 @@
 """What people read: labels, guidance per cause, the analyses in words, the CLI table and the
 report for a doctor, and the network as a picture."""
 from .analyses import MEDICINE_CAUTION, how_sure_line, turning_points, what_if_lines
+from .document import ReportContent, markdown_report, pdf_report, report_content
 from .graph import network_dot
 from .guidance import Guidance, load_guidance
-from .document import ReportContent, markdown_report, pdf_report, report_content
 from .labels import LEVEL_TITLES, NOT_A_DIAGNOSIS, describe, display_label, short_label
 from .report import text_table
 from .result import ADVICE, Advice, ResultText, result_text

@@ -17,13 +17,13 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from ..ranking import Ranking
-from ..triage import EMERGENCY, PROMPT, RULES
+from ..triage import PROMPT, RULES
 from ..vocabulary import Vocabulary
 from .labels import NOT_A_DIAGNOSIS
 from .result import result_text
@@ -119,7 +119,7 @@ def markdown_report(content: ReportContent, overrides: Mapping[str, tuple[float,
 REPLACEMENTS = {"\u2265": ">=", "\u2264": "<=", "\u2248": "~", "\u2192": "->", "\u2212": "-", "\u2011": "-",
                 "\u2010": "-", "\u2009": " ", "\u202f": " ", "\u200b": "", "\u2032": "'", "\u2033": '"'}
 SIZES = (10.0, 9.5, 9.0, 8.5, 8.0, 7.5)
-FIXED_DATE = datetime(2000, 1, 1, tzinfo=timezone.utc)  # no clock in the file: the same input, the same bytes
+FIXED_DATE = datetime(2000, 1, 1, tzinfo=UTC)  # no clock in the file: the same input, the same bytes
 STATUS_RGB = {PRESENT: (153, 27, 27), ABSENT: (22, 101, 52), NOT_ASKED: (75, 85, 99)}
 
 
