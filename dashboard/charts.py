@@ -18,7 +18,7 @@ ROW_PX = 40  # each row: the name above, then its bar
 
 def ranked_chart(rows: list[dict]) -> alt.LayerChart:
     """Causes highest first: a bar with a whisker for its 90% range, its name and chance above."""
-    df = pd.DataFrame(rows, columns=["rank", "name", "probability", "low", "high", "label", "description"])
+    df = pd.DataFrame(rows, columns=["rank", "id", "name", "probability", "low", "high", "label", "description"])
     base = alt.Chart(df).encode(y=alt.Y("name:N", sort=alt.EncodingSortField("rank", order="ascending"), axis=None))
     x = alt.X("probability:Q", scale=alt.Scale(domain=[0, 1]), title=None,
               axis=alt.Axis(format="%", tickCount=5, labelColor=INK, domainColor=INK, tickColor=INK))
