@@ -8,7 +8,9 @@ computation lives in model/. Run it with `make run`.
 """
 from __future__ import annotations
 
+import json
 import logging
+import os
 
 import streamlit as st
 
@@ -26,11 +28,26 @@ PAGES = (
 )
 
 
+# A page left open across a server restart would go on showing results the new server does not
+# have: every few seconds the page asks the server for its boot id (dashboard/serve.py) and
+# reloads itself when the id has changed. Loopback only; nothing but the id is exchanged.
+WATCH = """<script>(() => {{ if (window.__twitchWatch) return; const boot = {boot};
+  window.__twitchWatch = setInterval(async () => {{ try {{
+    const r = await fetch("/_twitch-causes/boot", {{cache: "no-store"}});
+    if (r.ok && (await r.text()).trim() !== boot) window.location.reload(); }} catch (e) {{}} }}, 3000); }})();</script>"""
+
+
 def main() -> None:
     ui.style()
+    boot = os.environ.get("TWITCH_CAUSES_BOOT")
+    if boot:
+        st.html(WATCH.format(boot=json.dumps(boot)), unsafe_allow_javascript=True)
     with st.spinner("Getting the model ready (only on the first visit after a start)...", show_time=True):
         base = state.base_ranker(state.digest())
     state.init(base.vocabulary)
+    if state.S.get("restarted"):
+        st.info("This page started afresh: it was reloaded, or the dashboard was restarted. Nothing you "
+                "answered is stored, so your answers and any changed numbers were cleared.", icon="\u2139\ufe0f")
     page = st.navigation(list(PAGES), position="hidden")  # drawn below as labelled links: no drawer on a phone
     with st.container(horizontal=True, key="pages_nav", gap="small"):
         for link in PAGES:

@@ -96,10 +96,16 @@ def sensitivity_of(digest: str, overrides: tuple, case: tuple) -> list:
 
 # ----------------------------------------------------------------------------- the session
 def init(vocabulary) -> None:
-    """The session's state, created on its first run."""
+    """The session's state, created on its first run. The session's token is also put in the
+    address (`?s=`, a random word and nothing else): a page that comes back with another
+    session's token was reloaded or outlived a server restart, and says that it started afresh."""
     if "token" in S:
+        st.query_params["s"] = S["token"]  # page links drop it; keep it in the address
         return
+    before = st.query_params.get("s")
     S["token"] = secrets.token_hex(3)
+    S["restarted"] = bool(before) and before != S["token"]
+    st.query_params["s"] = S["token"]
     S["answers"] = {}
     S["rev"] = dict.fromkeys(vocabulary.inputs, 0)
     S["done"] = ()

@@ -470,6 +470,20 @@ def test_an_unexpected_error_becomes_a_friendly_message(monkeypatch):
     assert "Something went wrong" in alerts_text(at.error) and "boom" not in alerts_text(at.error)
 
 
+def test_a_page_that_comes_back_from_another_session_says_it_started_afresh():
+    """After a reload or a server restart (the page reloads itself, app.py), the address still
+    carries the old session's token: the page says what was cleared instead of showing it."""
+    at = start()
+    assert "started afresh" not in alerts_text(at.info)
+    token = at.session_state["token"]
+    assert at.query_params["s"] == [token] or at.query_params["s"] == token
+    again = AppTest.from_file(APP, default_timeout=60)
+    again.query_params["s"] = "0ld0ld"
+    again.run()
+    assert "This page started afresh" in alerts_text(again.info) and "changed numbers were cleared" in alerts_text(again.info)
+    assert again.session_state["token"] != "0ld0ld"
+
+
 def test_streamlit_config_keys_are_valid():
     from streamlit import config
 
