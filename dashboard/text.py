@@ -134,7 +134,7 @@ def chart_rows(ranking: Ranking) -> list[dict]:
 
 def table_rows(rows: list[dict]) -> list[dict]:
     """The chart as a table: one row per cause, in rank order, values as percentages."""
-    return [{"#": r["rank"], "Cause": r["cause"], "Chance": r["shown"], "In words": r["frequency"],
+    return [{"Rank": r["rank"], "Cause": r["cause"], "Chance": r["shown"], "In words": r["frequency"],
              "90% range": f"{percent(r['low'])} to {percent(r['high'])}"} for r in rows]
 
 

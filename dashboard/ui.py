@@ -49,9 +49,14 @@ STYLE = """<style>
 [data-testid="stRadio"] label p { white-space: normal; overflow-wrap: anywhere; }
 [data-testid="stExpander"] summary { min-height: 44px; }
 button[role="tab"] { min-height: 44px; }
+[data-testid="stTabsScrollLeft"], [data-testid="stTabsScrollRight"] { min-height: 44px; min-width: 44px; }
 [data-baseweb="select"] > div { min-height: 44px; }
 [data-testid="stTopNavLink"], [data-testid="stSidebarNavLink"] { min-height: 44px; display: flex; align-items: center; }
 [data-testid="stFileUploaderDropzone"] button { min-height: 44px; }
+[data-testid="stTable"] table { width: 100%; table-layout: auto; }
+[data-testid="stTable"] div:has(> table) { overflow: visible; }
+[data-testid="stTable"] th, [data-testid="stTable"] td { white-space: normal; overflow-wrap: anywhere; }
+[data-testid="stBaseButton-elementToolbar"] { min-height: 44px; min-width: 44px; }
 [data-testid="stCaptionContainer"] { opacity: 1; color: #374151; }
 [data-testid="stMainBlockContainer"] { padding-top: 3.5rem; }
 .st-key-checklist [data-testid="stWidgetLabel"] p, .st-key-all_questions [data-testid="stWidgetLabel"] p {

@@ -30,7 +30,7 @@ from model import InputError
 from model.text import display_label, how_sure_line, network_dot, turning_points
 
 S = st.session_state
-TABS = ("The numbers behind it", "How sure is it?", "How the causes connect")
+TABS = ("The numbers", "How sure?", "How it connects")  # short enough for one row at 390 px
 
 
 def remember_node(key: str) -> None:

@@ -591,7 +591,7 @@ def test_the_how_sure_tab_names_numbers_in_words(ranker):
     case = {"caffeine": "high", "stress": "high", "twitching": "yes"}
     at = set_form(go(start(), QUESTIONS), **case)
     go(at, EXPERTS)
-    at.session_state["expert_view"] = "How sure is it?"
+    at.session_state["expert_view"] = "How sure?"
     at.run()
     assert not at.exception
     entries = sensitivity(load_ranker(), case)
@@ -607,7 +607,7 @@ def test_the_how_sure_tab_names_numbers_in_words(ranker):
 def test_the_network_is_drawn_and_listed(ranker):
     at = set_form(go(start(), QUESTIONS), caffeine="high", twitching="yes")
     go(at, EXPERTS)
-    at.session_state["expert_view"] = "How the causes connect"
+    at.session_state["expert_view"] = "How it connects"
     at.run()
     assert not at.exception
     assert '"caffeine" [label="Caffeine\\n= 4+ cups, or energy drinks", style="filled,rounded"' in graphviz_source(at)
