@@ -83,8 +83,9 @@ def _option(input_id: str, position: int) -> str:
 
 def browser_latency(changes: int, tab: str | None) -> list[float]:
     """Click-to-painted time in Chromium for answer changes, on the default tab or on `tab`."""
-    from tests.support.server import serve
     from playwright.sync_api import sync_playwright
+
+    from tests.support.server import serve
 
     log = Path(tempfile.gettempdir()) / "twitch-causes-latency-server.log"
     times = []

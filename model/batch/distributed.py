@@ -123,7 +123,7 @@ def _skipped_partition(part: pd.DataFrame, ref: PriorsRef):
         problems = [attrs["bad_positions"][p] for p in positions]
     else:
         bad = attrs["bad_rows"]
-        positions = sorted(part.index.get_indexer_for(list(bad))) if bad else []
+        positions = sorted(part.index.get_indexer_for(pd.Index(list(bad)))) if bad else []
         problems = [bad[part.index[p]] for p in positions]
     index = part.index[np.asarray(positions, dtype=np.intp)]  # input order, the index's own dtype
     return pd.Series(problems, index=index, dtype=object, name="problem")
