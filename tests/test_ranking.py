@@ -95,3 +95,29 @@ def test_posteriors_are_probabilities(case):
     ranker = BaseRanker(load_priors())
     probs = ranker.posteriors(ranker.engine.encode([case]))
     assert probs.shape == (1, len(ranker.causes)) and np.all((0 <= probs) & (probs <= 1))
+
+
+# ------------------------------------------------------------------ ties (issue 11, item 8)
+
+
+def test_ranked_order_ties_within_1e_12_go_by_id():
+    from model.ranking import ranked_order
+
+    ids = ["stress_anxiety", "benign_idiopathic", "caffeine_effect", "dehydration"]
+    # rounding noise must not decide: 0.4120000000000001 > 0.41200000000000003 by 1.1e-16
+    values = np.array([0.4120000000000001, 0.1, 0.41200000000000003, np.nan])
+    assert [ids[j] for j in ranked_order(values, ids)] == [
+        "caffeine_effect", "stress_anxiety", "benign_idiopathic", "dehydration"]
+    assert [ids[j] for j in ranked_order([0.5, 0.5 - 2e-12, 0.1, 0.0], ids)] == [
+        "stress_anxiety", "benign_idiopathic", "caffeine_effect", "dehydration"], "2e-12 apart is not a tie"
+    rows = np.array([[0.3, 0.3, 0.3, 0.3], [0.1, 0.2, 0.3, 0.3 + 1e-13]])
+    assert ranked_order(rows, ids).tolist() == [[1, 2, 3, 0], [2, 3, 1, 0]]
+
+
+def test_causes_tied_within_1e_12_are_listed_by_id(ranker):
+    probs = np.array([ranker.rank({}).probability(c) for c in ranker.causes])
+    first, second = ranker.causes.index("stress_anxiety"), ranker.causes.index("caffeine_effect")
+    probs[first], probs[second] = 0.4120000000000001, 0.41200000000000003  # stress's column comes first
+    ranking = ranker.ranking({}, probs)
+    assert [c.id for c in ranking.causes[:2]] == ["caffeine_effect", "stress_anxiety"]
+    assert [c["id"] for c in ranking.to_dict()["causes"][:2]] == ["caffeine_effect", "stress_anxiety"]
