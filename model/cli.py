@@ -67,7 +67,7 @@ def _parser() -> argparse.ArgumentParser:
     sens.add_argument("answers", nargs="*", metavar="INPUT=STATE")
     sens.add_argument("--case", metavar="FILE", help="read the case from a JSON object in FILE ('-' for standard input)")
     sens.add_argument("--json", action="store_true", help="print JSON")
-    sens.add_argument("--top", type=int, default=10, metavar="N", help="rows in the table (default 10)")
+    sens.add_argument("--top", type=_positive, default=10, metavar="N", help="rows in the table (a positive integer, default 10)")
     sens.set_defaults(run=_sensitivity)
 
     export = sub.add_parser("export", parents=[common], help="write the network for GeNIe, Hugin, pyAgrum or bnlearn",
@@ -89,15 +89,34 @@ def _ranker(args) -> Ranker:
 
 
 def _read_case(args) -> dict:
+    """The case from --case and the INPUT=STATE pairs; an input given twice is refused, by name."""
     case: dict = {}
     if args.case:
         case.update(read_case_file(args.case))
+    given: dict[str, str] = {}
     for pair in args.answers:
         key, sep, value = pair.partition("=")
         if not sep:
             raise InputError(f"{pair!r}: answers are written INPUT=STATE, e.g. caffeine=high")
-        case[key.strip()] = value.strip()
+        key, value = key.strip(), value.strip()
+        if key in given:
+            raise InputError(f"input {key!r} is given twice ({key}={given[key]} and {key}={value}); give each input once")
+        if key in case:
+            where = "standard input" if args.case == "-" else args.case
+            raise InputError(f"input {key!r} is given both in {where} and as {key}={value}; give each input once")
+        given[key] = value
+    case.update(given)
     return case
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {value}")
+    return value
 
 
 def _rank(args) -> int:

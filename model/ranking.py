@@ -96,6 +96,11 @@ class RankingDetail(Protocol):
         ...
 
 
+# Every top-level key of a ranking's JSON (`Ranking.to_dict()`, with `detail=True` too): a
+# saved result is recognised by these keys alone (model/readwrite/cases.py).
+RESULT_KEYS = frozenset({"triage", "high_priority", "causes", "evidence", "how_sure", "what_if", "next_questions"})
+
+
 @dataclass(frozen=True)
 class Ranking:
     """One case's result; `to_dict()` is the JSON shape of the public interface."""

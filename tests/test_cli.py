@@ -190,3 +190,53 @@ def test_sensitivity_json_and_table(capsys, ranker):
     assert code == 0 and len(out.strip().splitlines()) == 4 and "top ->" in out
     code, _, err = run(capsys, "sensitivity", "caffeine=lots")
     assert code == 2 and "valid states" in err
+
+
+# ------------------------------------------------------------------ issue 11, items 7, 10 and 15
+
+
+@pytest.mark.parametrize("argv, fragment", [
+    (["rank", "atrophy=yes", "atrophy=no"], "input 'atrophy' is given twice (atrophy=yes and atrophy=no)"),
+    (["rank", "atrophy=yes", " atrophy =yes"], "input 'atrophy' is given twice"),
+    (["sensitivity", "caffeine=high", "caffeine=none"], "input 'caffeine' is given twice"),
+])
+def test_an_input_given_twice_on_the_command_line_is_refused(capsys, argv, fragment):
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and fragment in err and out == ""
+
+
+def test_an_input_in_the_case_file_and_on_the_command_line_is_refused(capsys, tmp_path):
+    path = tmp_path / "case.json"
+    path.write_text('{"atrophy": "yes"}')
+    code, _, err = run(capsys, "rank", "--case", str(path), "atrophy=no")
+    assert code == 2 and f"input 'atrophy' is given both in {path} and as atrophy=no" in err
+
+
+def test_a_duplicated_key_in_a_json_case_exits_2(capsys, monkeypatch):
+    code, _, err = run(capsys, "rank", "--case", "-", stdin='{"atrophy":"yes","atrophy":"no"}', monkeypatch=monkeypatch)
+    assert code == 2 and "the key 'atrophy' appears more than once" in err
+    code, _, err = run(capsys, "rank", "--case", "-", stdin='{"atrophy":"yes","evidence":{}, "causes":[]}',
+                       monkeypatch=monkeypatch)
+    assert code == 2 and "but also 'atrophy'" in err
+
+
+def twitch_causes(args: str, **kw) -> subprocess.CompletedProcess:
+    """The installed command in a real shell (for redirections such as <&-)."""
+    from pathlib import Path
+
+    script = Path(sys.executable).with_name("twitch-causes")
+    return subprocess.run(["sh", "-c", f"exec '{script}' {args}"], capture_output=True, text=True, timeout=120, **kw)
+
+
+@pytest.mark.parametrize("args", ["rank --case - <&-", "sensitivity --case - <&-"])
+def test_a_closed_standard_input_is_a_plain_message(args):
+    result = twitch_causes(args)
+    assert result.returncode == 2, result.stderr
+    assert "standard input is closed" in result.stderr and "internal error" not in result.stderr
+
+
+@pytest.mark.parametrize("top", ["-3", "0", "x"])
+def test_sensitivity_top_must_be_a_positive_integer(capsys, top):
+    with pytest.raises(SystemExit) as exit_:
+        main(["sensitivity", "--top", top, "caffeine=high"])
+    assert exit_.value.code == 2 and "--top: must be a positive integer" in capsys.readouterr().err
