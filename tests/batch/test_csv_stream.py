@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from model import InputError, rank
-from model.batch.csv_stream import neutralise, run_batch
+from model.batch.csv_stream import MAX_ROW_CHARS, MAX_ROW_LINES, neutralise, run_batch
 from model.cli import main
 from tests.support.strategies import FORMULA_PREFIXES, INPUT_IDS, INPUTS, tally
 
@@ -139,6 +139,14 @@ def test_a_row_in_another_encoding_is_reported_not_guessed(ranker, tmp_path):
     assert [r[0] for r in rows[1:]] == ["ok", "fine"]
 
 
+def test_a_literal_replacement_character_is_text_not_an_encoding_error(ranker, tmp_path):
+    # U+FFFD written as valid UTF-8 is a character like any other; only undecodable bytes are bad
+    raw = "note,caffeine\n\ufffd ok,high\n".encode() + b"caf\xe9,none\n" + "\ufffd,\n".encode()
+    report, rows = batch(ranker, tmp_path, raw)
+    assert bad_numbers(report) == [3] and "not valid UTF-8" in report.bad[0][1]
+    assert [r[0] for r in rows[1:]] == ["\ufffd ok", "\ufffd"]
+
+
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-32"])
 def test_a_file_in_utf16_or_utf32_is_refused_as_a_whole(ranker, tmp_path, encoding):
     src = write(tmp_path / "in.csv", "caffeine,twitching\nhigh,yes\n", encoding)
@@ -201,9 +209,58 @@ def test_quotes_commas_and_line_breaks_inside_cells_keep_one_row_each(ranker, tm
     assert [r[0] for r in rows[1:]] == ['he said "hi", twice', "line 1\nline 2\r\nline 3"]
 
 
-def test_an_unclosed_quote_swallows_the_rest_into_one_reported_row(ranker, tmp_path):
+def test_an_unclosed_quote_is_one_bad_row_and_reading_resumes_at_the_next_line(ranker, tmp_path):
     report, rows = batch(ranker, tmp_path, 'note,caffeine\na,high\n"b,none\nc,none\n')
-    assert bad_numbers(report) == [3] and len(rows) == 2
+    assert bad_numbers(report) == [3] and "not closed before the end of the file" in report.bad[0][1]
+    assert [r[0] for r in rows[1:]] == ["a", "c"]
+
+
+@pytest.mark.parametrize("n", [5_000, 20_000])
+def test_the_issue_recipe_loses_no_row(capsys, tmp_path, n):
+    # issue 11, item 1: 5,000 cases used to end up inside one notes cell; with 20,000, 5,243 vanished
+    src = tmp_path / "q.csv"
+    src.write_text('age,twitching,atrophy,notes\nover_60,yes,yes,"sore calf\n' + "under_40,yes,no,ok\n" * n)
+    code = main(["batch", str(src), "-o", str(tmp_path / "out.csv"), "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert f"row 2: not valid CSV: a quote opened on this row is not closed before {MAX_ROW_LINES} lines" in err
+    assert f"{n} of {n + 1} rows ranked" in err and "1 bad rows" in err
+    out = read_out(tmp_path / "out.csv")
+    assert len(out) - 1 == n and {tuple(r[:4]) for r in out[1:]} == {("under_40", "yes", "no", "ok")}
+
+
+@pytest.mark.parametrize("text, bad, ranked", [
+    # a stray quote closed a few lines later: the lines between are cases, so they are read as such
+    ('age,atrophy,notes\nover_60,yes,"sore calf\nunder_40,no,ok\nunder_40,no,"ok"\nunder_40,no,fine\n',
+     [2], ["ok", "ok", "fine"]),
+    ('age,atrophy,notes\nover_60,yes,"sore calf\nunder_40,no,"ok"\nunder_40,no,fine\n', [2], ["ok", "fine"]),
+    ('notes,age,atrophy\n"sore calf,over_60,yes\nok,under_40,no\n"x",under_40,no\n', [2], ["ok", "x"]),
+    # a note over several lines (within the bound) is one row
+    ('age,atrophy,notes\nover_60,yes,"sore calf,\nleft side\n"\nunder_40,no,fine\n', [], ["sore calf,\nleft side\n", "fine"]),
+    ('notes,age\n"two\nlines",over_60\n"one\nunder_40",under_40\n', [], ["two\nlines", "one\nunder_40"]),
+])
+def test_a_stray_quote_never_swallows_rows(ranker, tmp_path, text, bad, ranked):
+    report, rows = batch(ranker, tmp_path, text)
+    assert bad_numbers(report) == bad
+    notes = rows[0].index("notes")
+    assert [r[notes] for r in rows[1:]] == ranked
+
+
+def test_a_quoted_cell_may_span_the_bound_and_no_more(ranker, tmp_path):
+    note = "\n".join(f"line {k}" for k in range(MAX_ROW_LINES))  # MAX_ROW_LINES lines: one row
+    report, rows = batch(ranker, tmp_path, f'note,caffeine\n"{note}",high\nb,none\n')
+    assert report.bad == [] and [r[0] for r in rows[1:]] == [note, "b"]
+    longer = note + "\none more"  # one line too many: a bad row, and every line after it read as a row
+    report, rows = batch(ranker, tmp_path, f'note,caffeine\n"{longer}",high\nb,none\n')
+    assert bad_numbers(report)[0] == 2 and "not closed before" in report.bad[0][1]
+    assert rows[-1][0] == "b" and report.rows == MAX_ROW_LINES + 2
+
+
+def test_an_overlong_line_is_a_bad_row_and_the_next_line_is_read(ranker, tmp_path):
+    text = "note,caffeine\na,high\n" + "x" * (3 * MAX_ROW_CHARS) + ",none\nc,none\n"
+    report, rows = batch(ranker, tmp_path, text)
+    assert bad_numbers(report) == [3] and f"longer than {MAX_ROW_CHARS:,} characters" in report.bad[0][1]
+    assert [r[0] for r in rows[1:]] == ["a", "c"]
 
 
 def test_a_huge_cell_is_a_bad_row_not_a_crash(ranker, tmp_path):
@@ -218,6 +275,26 @@ def test_blank_lines_are_not_cases_but_keep_row_numbers(ranker, tmp_path):
     # header on row 3; data on rows 5, 8 (bad) and 9 (',' = an empty case); ' ' in a 2-column file is blank
     assert bad_numbers(report) == [8]
     assert report.rows == 3 and [r[:2] for r in rows[1:]] == [["high", "low"], ["", ""]]
+
+
+@pytest.mark.parametrize("header", ["caffeine", "caffeine,stress"])
+def test_a_whitespace_only_line_is_blank_like_an_empty_line(ranker, tmp_path, header):
+    width = header.count(",") + 1
+    text = f"{header}\n" + ",".join(["high"] * 1 + ["low"] * (width - 1)) + "\n   \n\t\n \r\n\n" + \
+        ",".join(["none"] + ["high"] * (width - 1)) + "\n"
+    report, rows = batch(ranker, tmp_path, text)
+    assert report.bad == [] and report.rows == 2 and [r[0] for r in rows[1:]] == ["high", "none"]
+
+
+def test_a_closed_standard_input_is_a_plain_message(tmp_path):
+    import subprocess
+
+    script = Path(sys.executable).with_name("twitch-causes")
+    out = tmp_path / "x.csv"
+    result = subprocess.run(["sh", "-c", f"exec '{script}' batch - -o '{out}' --quiet <&-"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2 and "standard input is closed" in result.stderr
+    assert "internal error" not in result.stderr and list(tmp_path.iterdir()) == []
 
 
 @pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
@@ -303,9 +380,13 @@ def csv_files(draw):
     good, bad = {}, set()
     for _ in range(draw(st.integers(0, 10))):
         number += 1
-        kind = draw(st.sampled_from(["good", "good", "good", "bad_state", "short", "long", "latin1", "blank"]))
+        kind = draw(st.sampled_from(["good", "good", "good", "bad_state", "short", "long", "latin1", "blank",
+                                     "spaces"]))
         if kind == "blank":
             chunks.append(newline.encode())
+            continue
+        if kind == "spaces":  # a whitespace-only line is blank too, whatever the number of columns
+            chunks.append((draw(st.sampled_from([" ", "\t", "  \t "])) + newline).encode())
             continue
         cells, case = [f"r{number}"], {}
         for col in header[1:]:
@@ -334,6 +415,10 @@ def csv_files(draw):
             good[number] = (cells[0], case, cells)
         else:
             bad.add(number)
+    if draw(st.booleans()):  # a quote left open on the last row: that row is bad, nothing else changes
+        number += 1
+        chunks.append(f'r{number},"never closed{newline}'.encode())
+        bad.add(number)
     for _ in range(draw(st.integers(0, 2))):
         chunks.append(newline.encode())
     raw = (b"\xef\xbb\xbf" if bom else b"") + b"".join(chunks)
