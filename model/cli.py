@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 
 from .analyses import sensitivity
@@ -18,22 +19,53 @@ from .readwrite import export_network, format_for, read_case_file
 from .text import text_table
 
 
+class Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised like Ctrl+C so that every clean-up runs (no half-written output)."""
+
+
+STOP_SIGNALS = ("SIGTERM", "SIGHUP")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    previous = _catch_signals()
     try:
         return args.run(args)
     except InputError as exc:
         print(f"twitch-causes: {exc}", file=sys.stderr)
         return 2
+    except Stopped as exc:
+        print(f"twitch-causes: stopped by {exc}; no output was written", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
-        print("twitch-causes: interrupted", file=sys.stderr)
+        print("twitch-causes: interrupted; no output was written", file=sys.stderr)
         return 1
     except BrokenPipeError:
         return 1
     except Exception as exc:  # anything unexpected: one line, status 1
         print(f"twitch-causes: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def _catch_signals() -> dict:
+    """SIGINT, SIGTERM and SIGHUP raise in the main thread (Stopped, KeyboardInterrupt), so a
+    batch removes its temporary output; returns the handlers to put back."""
+    def stop(number, frame):
+        raise Stopped(signal.Signals(number).name)
+
+    previous = {}
+    wanted = [(getattr(signal, name), stop) for name in STOP_SIGNALS if hasattr(signal, name)]
+    wanted.append((signal.SIGINT, signal.default_int_handler))
+    for number, handler in wanted:
+        try:
+            previous[number] = signal.signal(number, handler)
+        except (ValueError, OSError):  # not the main thread, or not allowed here
+            continue
+    return previous
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -54,9 +86,15 @@ def _parser() -> argparse.ArgumentParser:
     rank.set_defaults(run=_rank)
 
     batch = sub.add_parser("batch", parents=[common], help="rank every row of a CSV file",
-                           description="Rank every row of a CSV (columns = input ids, empty cell = unknown).")
+                           description="Rank every row of a CSV (columns = input ids, empty cell = unknown). "
+                                       "The output holds the answers, which are health information: it is "
+                                       "created with your umask (0o666 & ~umask; a replaced file keeps its "
+                                       "mode), so set `umask 077` or write to a private folder to keep it "
+                                       "to yourself. It appears only when the run is complete; it may not be "
+                                       "the input, a symbolic link or a read-only file.")
     batch.add_argument("source", metavar="CASES.csv", help="input CSV ('-' for standard input)")
-    batch.add_argument("-o", "--output", required=True, metavar="RANKED.csv", help="output CSV")
+    batch.add_argument("-o", "--output", required=True, metavar="RANKED.csv",
+                       help="output CSV (mode 0o666 & ~umask: it holds health answers)")
     batch.add_argument("--strict", action="store_true", help="stop at the first bad row")
     batch.add_argument("--quiet", action="store_true", help="no progress bar")
     batch.set_defaults(run=_batch)

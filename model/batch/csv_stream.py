@@ -16,10 +16,8 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 import sys
-import tempfile
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -33,6 +31,7 @@ from ..ranking import BaseRanker
 from ..triage import LEVELS
 from ..vocabulary import Vocabulary
 from .frame import encode_frame, rank_matrix
+from .output import Output, check_target
 
 CHUNK_ROWS = 50_000
 CHUNK_CHARS = 8_000_000  # and at most about this many characters of cells per chunk
@@ -60,33 +59,23 @@ def run_batch(ranker: BaseRanker, source: str | Path, target: str | Path, strict
               chunk_rows: int = CHUNK_ROWS) -> BatchReport:
     """Rank every row of `source` (CSV, columns = input ids) into `target` (CSV)."""
     report = BatchReport()
-    target = Path(target)
-    if target.is_dir():
-        raise InputError(f"{target}: is a folder; give the output CSV a file name")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".twitch-causes-", suffix=".csv", dir=target.parent if str(target.parent) else ".")
-    except OSError as exc:
-        raise InputError(f"{target}: cannot write the output here ({exc.strerror or exc})") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out, _open_text(source) as text:
-            reader = _Reader(text)
-            records = reader.records()
-            header, number = _header(records)
-            vocab = ranker.vocabulary
-            report.ignored_columns = [h for h in header if h not in vocab.inputs]
-            if len(report.ignored_columns) == len(header):
-                raise InputError(_no_inputs(header, number, vocab))
-            _expect(reader, header, vocab)
-            csv.writer(out).writerow([neutralise(h) for h in header] + ranker.causes + ["triage"])
-            writer = out
-            for rows, numbers, early in _chunks(records, len(header), chunk_rows, report, number):
-                _rank_chunk(ranker, header, rows, numbers, early, writer, report, strict, on_bad)
-                if progress is not None:
-                    progress.update(len(numbers) + len(early))
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    target = check_target(source, target)  # before reading: never the input, a link or a read-only file
+    with _open_text(source) as text, Output(target) as output:
+        out = output.file
+        reader = _Reader(text)
+        records = reader.records()
+        header, number = _header(records)
+        vocab = ranker.vocabulary
+        report.ignored_columns = [h for h in header if h not in vocab.inputs]
+        if len(report.ignored_columns) == len(header):
+            raise InputError(_no_inputs(header, number, vocab))
+        _expect(reader, header, vocab)
+        csv.writer(out).writerow([neutralise(h) for h in header] + ranker.causes + ["triage"])
+        for rows, numbers, early in _chunks(records, len(header), chunk_rows, report, number):
+            _rank_chunk(ranker, header, rows, numbers, early, out, report, strict, on_bad)
+            if progress is not None:
+                progress.update(len(numbers) + len(early))
+        output.commit()
     return report
 
 
