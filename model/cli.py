@@ -95,6 +95,9 @@ def _parser() -> argparse.ArgumentParser:
     batch.add_argument("source", metavar="CASES.csv", help="input CSV ('-' for standard input)")
     batch.add_argument("-o", "--output", required=True, metavar="RANKED.csv",
                        help="output CSV (mode 0o666 & ~umask: it holds health answers)")
+    batch.add_argument("--ignore-columns", action="append", default=[], metavar="NAME,...",
+                       help="columns that are not inputs (notes, ids): passed through to the output unranked; "
+                            "any other column must name an input (case and spaces aside)")
     batch.add_argument("--strict", action="store_true", help="stop at the first bad row")
     batch.add_argument("--quiet", action="store_true", help="no progress bar")
     batch.set_defaults(run=_batch)
@@ -181,12 +184,14 @@ def _batch(args) -> int:
         (progress.write(line, file=sys.stderr) if progress is not None else print(line, file=sys.stderr))
 
     try:
-        report = run_batch(ranker, args.source, args.output, strict=args.strict, on_bad=on_bad, progress=progress)
+        ignore = [name.strip() for names in args.ignore_columns for name in names.split(",")]
+        report = run_batch(ranker, args.source, args.output, strict=args.strict, on_bad=on_bad, progress=progress,
+                           ignore=ignore)
     finally:
         if progress is not None:
             progress.close()
     if report.ignored_columns:
-        print(f"twitch-causes: columns passed through unranked (not inputs): {', '.join(report.ignored_columns)}",
+        print(f"twitch-causes: columns passed through unranked (ignored as asked): {', '.join(report.ignored_columns)}",
               file=sys.stderr)
     print(f"twitch-causes: {report.ranked} of {report.rows} rows ranked into {args.output}"
           + (f"; {len(report.bad)} bad rows reported above" if report.bad else ""), file=sys.stderr)

@@ -109,7 +109,7 @@ def test_batch_ranks_good_rows_and_reports_bad_ones(capsys, tmp_path):
                     ["c", "", "yes", "over_60"],
                     ["d", "none"],
                     ["e", "moderate", "no", "40_to_60"]])
-    code, _, err = run(capsys, "batch", str(src), "-o", str(dst), "--quiet")
+    code, _, err = run(capsys, "batch", str(src), "-o", str(dst), "--quiet", "--ignore-columns", "patient")
     assert code == 2
     assert "row 3:" in err and "'lots'" in err and "row 5:" in err and "2 bad rows" in err
     out = read_csv(dst)
@@ -130,7 +130,7 @@ def test_batch_strict_stops_and_writes_nothing(capsys, tmp_path):
 def test_batch_neutralises_formulas_and_handles_a_bom(capsys, tmp_path):
     src, dst = tmp_path / "in.csv", tmp_path / "out.csv"
     src.write_bytes("\ufeffnote,caffeine\r\n\"=cmd|' /C calc'!A0\",high\r\n+1,none\r\n@SUM(A1),\r\n-2,moderate\r\n".encode())
-    code, _, _ = run(capsys, "batch", str(src), "-o", str(dst), "--quiet")
+    code, _, _ = run(capsys, "batch", str(src), "-o", str(dst), "--quiet", "--ignore-columns", "note")
     assert code == 0
     notes = [r["note"] for r in read_csv(dst)]
     assert notes == ["'=cmd|' /C calc'!A0", "'+1", "'@SUM(A1)", "'-2"]
@@ -139,7 +139,7 @@ def test_batch_neutralises_formulas_and_handles_a_bom(capsys, tmp_path):
 def test_batch_survives_a_wrong_encoding(capsys, tmp_path):
     src, dst = tmp_path / "in.csv", tmp_path / "out.csv"
     src.write_bytes("note,caffeine\ncaf\xe9,high\nok,none\n".encode("latin-1"))
-    code, _, err = run(capsys, "batch", str(src), "-o", str(dst), "--quiet")
+    code, _, err = run(capsys, "batch", str(src), "-o", str(dst), "--quiet", "--ignore-columns", "note")
     assert code == 2 and "row 2" in err and "UTF-8" in err
     assert [r["note"] for r in read_csv(dst)] == ["ok"]
 

@@ -19,7 +19,7 @@ import io
 import re
 import sys
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,7 +30,7 @@ from ..errors import InputError
 from ..ranking import BaseRanker
 from ..triage import LEVELS
 from ..vocabulary import Vocabulary
-from .frame import encode_frame, rank_matrix
+from .frame import column_key, encode_frame, match_columns, rank_matrix
 from .output import Output, check_target
 
 CHUNK_ROWS = 50_000
@@ -56,8 +56,11 @@ def neutralise(cell: str) -> str:
 
 def run_batch(ranker: BaseRanker, source: str | Path, target: str | Path, strict: bool = False,
               on_bad: Callable[[int, str], None] | None = None, progress=None,
-              chunk_rows: int = CHUNK_ROWS) -> BatchReport:
-    """Rank every row of `source` (CSV, columns = input ids) into `target` (CSV)."""
+              chunk_rows: int = CHUNK_ROWS, ignore: Iterable[str] = ()) -> BatchReport:
+    """Rank every row of `source` (CSV, columns = input ids, case and spaces aside) into
+    `target` (CSV). A column that names no input must be in `ignore` (else InputError); it is
+    passed through to the output unranked."""
+    ignore = [ignore] if isinstance(ignore, str) else list(ignore)
     report = BatchReport()
     target = check_target(source, target)  # before reading: never the input, a link or a read-only file
     with _open_text(source) as text, Output(target) as output:
@@ -66,13 +69,19 @@ def run_batch(ranker: BaseRanker, source: str | Path, target: str | Path, strict
         records = reader.records()
         header, number = _header(records)
         vocab = ranker.vocabulary
-        report.ignored_columns = [h for h in header if h not in vocab.inputs]
-        if len(report.ignored_columns) == len(header):
+        ignored = {column_key(n) for n in ignore}
+        if not any(column_key(h) in vocab.inputs and column_key(h) not in ignored for h in header):
             raise InputError(_no_inputs(header, number, vocab))
-        _expect(reader, header, vocab)
-        csv.writer(out).writerow([neutralise(h) for h in header] + ranker.causes + ["triage"])
+        try:
+            inputs = match_columns(header, vocab, ignore)
+        except InputError as exc:
+            raise InputError(f"row {number}: {exc}") from None
+        report.ignored_columns = [h for h, i in zip(header, inputs, strict=True) if i is None]
+        columns = [h if i is None else i for h, i in zip(header, inputs, strict=True)]  # inputs by their ids
+        _expect(reader, inputs, vocab)
+        csv.writer(out).writerow([neutralise(h) for h in columns] + ranker.causes + ["triage"])
         for rows, numbers, early in _chunks(records, len(header), chunk_rows, report, number):
-            _rank_chunk(ranker, header, rows, numbers, early, out, report, strict, on_bad)
+            _rank_chunk(ranker, columns, report.ignored_columns, rows, numbers, early, out, report, strict, on_bad)
             if progress is not None:
                 progress.update(len(numbers) + len(early))
         output.commit()
@@ -258,13 +267,13 @@ def _header(records: Iterator[_Record]) -> tuple[list[str], int]:
     return header, number
 
 
-def _expect(reader: _Reader, header: list[str], vocab: Vocabulary) -> None:
+def _expect(reader: _Reader, inputs: list[str | None], vocab: Vocabulary) -> None:
     """Tell the reader what a row of this table looks like (to spot rows a stray quote swallowed)."""
-    positions = [i for i, h in enumerate(header) if h in vocab.inputs]
-    states = [frozenset(vocab.inputs[header[i]].states) for i in positions]
+    positions = [k for k, i in enumerate(inputs) if i is not None]
+    states = [frozenset(vocab.inputs[i].states) for i in inputs if i is not None]
 
     def case_like(cells: list[str]) -> bool:
-        if len(cells) != len(header):
+        if len(cells) != len(inputs):
             return False
         answers = [cells[i].strip() for i in positions]
         return any(answers) and all(not a or a in ok for a, ok in zip(answers, states, strict=True))
@@ -313,12 +322,12 @@ def _chunks(records: Iterator[_Record], width: int, size: int, report: BatchRepo
         yield rows, numbers, early
 
 
-def _rank_chunk(ranker: BaseRanker, header, rows, numbers, early, writer, report, strict, on_bad) -> None:
+def _rank_chunk(ranker: BaseRanker, columns, ignored, rows, numbers, early, writer, report, strict, on_bad) -> None:
     """Rank a chunk and write it; report its bad rows in file order (so --strict stops at the first)."""
     bad = list(early)
     if rows:
-        frame = pd.DataFrame(rows, columns=header, dtype=object)
-        encoded = encode_frame(ranker, frame)
+        frame = pd.DataFrame(rows, columns=columns, dtype=object)
+        encoded = encode_frame(ranker, frame, ignored)
         good = np.ones(len(rows), dtype=bool)
         for pos, msg in encoded.bad.items():
             bad.append((numbers[pos], msg))

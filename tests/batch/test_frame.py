@@ -15,7 +15,7 @@ def test_rank_frame_equals_rank_row_by_row(ranker):
         "weakness": ["none", "progressive", "subjective", None],
         "comment": ["x", "y", "z", "w"],
     }, index=["p1", "p2", "p3", "p4"])
-    out = ranker.rank_frame(frame)
+    out = ranker.rank_frame(frame, ignore=["comment"])
     assert list(out.index) == list(frame.index)
     assert list(out.columns) == ranker.causes + ["triage"]
     for label, row in frame.iterrows():
@@ -77,3 +77,37 @@ def test_a_row_in_a_table_gets_the_numbers_it_gets_alone(ranker, mixed_rows):
 def test_a_chunk_must_hold_a_row(ranker):
     with pytest.raises(ValueError, match="at least 1"):
         ranker.rank_frame(pd.DataFrame([{"caffeine": "high"}]), chunk=0)
+
+
+# ------------------------------------------------------------------ columns (issue 11, item 6)
+
+
+def test_columns_match_input_ids_whatever_their_case_and_spaces(ranker):
+    # "Atrophy" and "weakness " used to be dropped without a word: an atrophy=yes row came out self_care
+    frame = pd.DataFrame({"Atrophy": ["yes", None], "weakness ": [None, "progressive"], "Twitch duration": ["days", None]})
+    out = ranker.rank_frame(frame)
+    assert list(out["triage"]) == ["prompt_evaluation", "prompt_evaluation"]
+    expected = rank({"atrophy": "yes", "twitch_duration": "days"})
+    assert out.iloc[0]["neuromuscular_disease"] == pytest.approx(expected.probability("neuromuscular_disease"), abs=1e-12)
+
+
+@pytest.mark.parametrize("column, words", [("comment", "column 'comment' is not an input"),
+                                           ("atrophie", "did you mean 'atrophy'"), (0, "column '0' is not an input")])
+def test_an_unknown_column_raises_unless_ignored(ranker, column, words):
+    frame = pd.DataFrame({"atrophy": ["yes"], column: ["x"]})
+    with pytest.raises(InputError, match=words) as err:
+        ranker.rank_frame(frame)
+    assert "valid inputs: age, caffeine" in str(err.value) and "ignore=[" in str(err.value)
+    out = ranker.rank_frame(frame, ignore=[column])
+    assert out.iloc[0]["triage"] == "prompt_evaluation"
+
+
+def test_ignore_passes_over_an_input_column_and_unused_names(ranker):
+    frame = pd.DataFrame({"atrophy": ["yes"], "caffeine": ["high"]})
+    out = ranker.rank_frame(frame, ignore=["Atrophy", "not there"])
+    assert out.iloc[0]["caffeine_effect"] == pytest.approx(rank({"caffeine": "high"}).probability("caffeine_effect"))
+
+
+def test_two_columns_naming_one_input_are_refused(ranker):
+    with pytest.raises(InputError, match=r"duplicated column atrophy \(as 'atrophy' and 'Atrophy'\)"):
+        ranker.rank_frame(pd.DataFrame({"atrophy": ["yes"], "Atrophy": ["no"]}))
