@@ -33,7 +33,7 @@ from ..vocabulary import Vocabulary
 from .frame import column_key, encode_frame, match_columns, rank_matrix
 from .output import Output, check_target
 
-CHUNK_ROWS = 50_000
+CHUNK_ROWS = 10_000  # rows read, ranked and written at a time
 CHUNK_CHARS = 8_000_000  # and at most about this many characters of cells per chunk
 MAX_ROW_CHARS = 32_768  # a row (all its lines) longer than this is not a case
 MAX_ROW_LINES = 16  # nor is a row whose quoted cells run over more lines than this

@@ -1,6 +1,7 @@
 """Rank whole tables of cases held in a pandas DataFrame (columns = input ids).
 
-Rows are ranked in chunks of `CHUNK` through the same engine as a single case; a row's
+Rows are ranked in chunks of `CHUNK` rows, fewer where rows are costly (many findings at
+once: `TREE_ROWS`), through the same engine as a single case; a row's
 probabilities agree, to about 1e-12 relative, whatever chunk or batch it is ranked in
 (floating-point sums may round differently with the batch shape and the CPU's BLAS
 kernels, so equality is never bit for bit).
@@ -20,6 +21,8 @@ from ..triage import LEVELS, triage_levels
 from ..vocabulary import Vocabulary
 
 CHUNK = 4096  # rows per engine call: keeps the working arrays in cache
+TREE_ROWS = 65_536  # and at most about this many engine tree rows (Engine.row_cost; about 2 KB each)
+REDO_ROWS = 1024  # rows per exact recompute call (each holds about 70 KB of tables, more for the worst)
 
 
 @dataclass
@@ -190,8 +193,9 @@ def check_errors(errors: str) -> None:
 def rank_matrix(ranker: BaseRanker, evidence: np.ndarray, labels=None, errors: str = "raise",
                 chunk: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Posteriors (n, causes), triage level codes (n,) and the impossible rows (n,) for an
-    evidence matrix, `chunk` rows per engine call (default `CHUNK`). Impossible rows raise
-    unless errors="skip"."""
+    evidence matrix, at most `chunk` rows (default `CHUNK`) and about `TREE_ROWS` engine tree
+    rows per engine call, so memory stays bounded whatever the mix of answers. Impossible rows
+    raise unless errors="skip"."""
     chunk = CHUNK if chunk is None else chunk
     if chunk < 1:
         raise ValueError(f"chunk must be at least 1, got {chunk}")
@@ -199,14 +203,16 @@ def rank_matrix(ranker: BaseRanker, evidence: np.ndarray, labels=None, errors: s
     probs = np.empty((n, len(ranker.causes)))
     impossible = np.zeros(n, dtype=bool)
     unstable = np.zeros(n, dtype=bool)
-    for start in range(0, n, chunk):
-        post = ranker.engine.infer(evidence[start:start + chunk], defer=True, layout="batch")
-        probs[start:start + chunk] = ranker.present(post)
-        impossible[start:start + chunk] = post.impossible
+    cost = ranker.engine.row_cost(evidence)
+    for start, stop in spans(cost, chunk, TREE_ROWS):
+        post = ranker.engine.infer(evidence[start:stop], defer=True, layout="batch")
+        probs[start:stop] = ranker.present(post)
+        impossible[start:stop] = post.impossible
         assert post.unstable is not None  # defer=True reports them
-        unstable[start:start + chunk] = post.unstable
-    if unstable.any():  # rows whose factorised terms cancelled: exact again, in one call
-        rows = np.flatnonzero(unstable)
+        unstable[start:stop] = post.unstable
+    redo = np.flatnonzero(unstable)  # rows whose factorised terms cancelled: exact again, as bounded
+    for start in range(0, redo.size, min(chunk, REDO_ROWS)):
+        rows = redo[start:start + min(chunk, REDO_ROWS)]
         again = ranker.engine.recompute(evidence[rows], layout="batch")
         probs[rows] = ranker.present(again)
         impossible[rows] = again.impossible
@@ -219,6 +225,19 @@ def rank_matrix(ranker: BaseRanker, evidence: np.ndarray, labels=None, errors: s
     levels = triage_levels(evidence, ranker.engine.column, states, np.nan_to_num(hp),
                            ranker.threshold("prompt_evaluation_above"), ranker.threshold("see_doctor_above"))
     return probs, levels.astype(np.intp), impossible
+
+
+def spans(cost: np.ndarray, rows: int, budget: int) -> list[tuple[int, int]]:
+    """Consecutive (start, stop) slices of at most `rows` rows whose `cost` sums to at most
+    `budget` (a single row costlier than that goes alone)."""
+    total = np.concatenate([[0], np.cumsum(cost, dtype=np.int64)])
+    out, start, n = [], 0, len(cost)
+    while start < n:
+        stop = int(np.searchsorted(total, total[start] + budget, side="right")) - 1
+        stop = min(max(stop, start + 1), start + rows, n)
+        out.append((start, stop))
+        start = stop
+    return out
 
 
 def _label(x):

@@ -111,3 +111,69 @@ def test_ignore_passes_over_an_input_column_and_unused_names(ranker):
 def test_two_columns_naming_one_input_are_refused(ranker):
     with pytest.raises(InputError, match=r"duplicated column atrophy \(as 'atrophy' and 'Atrophy'\)"):
         ranker.rank_frame(pd.DataFrame({"atrophy": ["yes"], "Atrophy": ["no"]}))
+
+
+# ------------------------------------------------------------------ bounded cost (issue 11, item 9)
+
+
+WORST = {"age": "over_60", "caffeine": "high", "stress": "high", "twitching": "yes", "twitch_duration": "months",
+         "cramps": "yes", "weakness": "progressive", "atrophy": "yes", "numbness_tingling": "yes",
+         "persistent_pain": "yes", "speech_swallowing": "yes", "weight_loss": "yes", "fever": "yes",
+         "potassium": "low", "magnesium": "low", "calcium": "low"}  # every finding at its worst grade
+
+
+def test_spans_hold_at_most_the_budget_and_the_rows():
+    from model.batch.frame import spans
+
+    cost = np.array([1, 1, 4, 8, 1, 1, 1, 20, 1])
+    assert spans(cost, rows=100, budget=8) == [(0, 3), (3, 4), (4, 7), (7, 8), (8, 9)]
+    assert spans(cost, rows=2, budget=100) == [(0, 2), (2, 4), (4, 6), (6, 8), (8, 9)]
+    assert spans(np.array([], dtype=int), rows=4, budget=8) == []
+
+
+def test_no_engine_call_takes_more_than_the_tree_row_budget(ranker, monkeypatch):
+    from model.batch import frame as module
+
+    engine = ranker.engine
+    calls = []
+    for name in ("infer", "recompute"):
+        real = getattr(engine, name)
+
+        def spy(evidence, *args, _real=real, _name=name, **kwargs):
+            calls.append((_name, len(evidence), int(engine.row_cost(evidence).sum())))
+            return _real(evidence, *args, **kwargs)
+
+        monkeypatch.setattr(engine, name, spy)
+    monkeypatch.setattr(module, "REDO_ROWS", 64)  # so the recomputed rows are split too
+    rows = [WORST] * 150 + [{"caffeine": "high"}] * 2000 + [WORST] * 10
+    out = ranker.rank_frame(pd.DataFrame(rows))
+    assert len(out) == len(rows) and calls
+    infer = [(n, tree_rows) for name, n, tree_rows in calls if name == "infer"]
+    redo = [n for name, n, _ in calls if name == "recompute"]
+    assert all(tree_rows <= module.TREE_ROWS or n == 1 for n, tree_rows in infer), infer
+    assert len(redo) >= 3 and all(n <= 64 for n in redo), redo  # the worst rows cancel: redone, bounded too
+    expected = rank(WORST)
+    for c in ranker.causes:
+        assert out.iloc[0][c] == pytest.approx(expected.probability(c), abs=1e-12)
+        assert out.iloc[-1][c] == pytest.approx(expected.probability(c), abs=1e-12)
+
+
+def test_a_batch_of_worst_cases_stays_within_bounded_memory(tmp_path):
+    import csv
+    import subprocess
+    import sys
+
+    src = tmp_path / "worst.csv"
+    with open(src, "w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(list(WORST))
+        writer.writerows([list(WORST.values())] * 1000)
+    # VmHWM: this process's own peak (ru_maxrss would count the test process's, inherited at the fork)
+    code = ("import sys; from model.cli import main; code = main(sys.argv[1:]); "
+            "print(next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM')) // 1024); "
+            "sys.exit(code)")
+    run = subprocess.run([sys.executable, "-c", code, "batch", str(src), "-o", str(tmp_path / "out.csv"), "--quiet"],
+                         capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr
+    peak_mb = int(run.stdout.split()[-1])
+    assert peak_mb < 450, f"peak {peak_mb} MB for 1,000 worst-case rows (it was about 1 GB per 1,000 before)"
