@@ -32,6 +32,7 @@ from hypothesis import strategies as st
 from model import ImpossibleEvidenceError, InputError, PriorsError, Ranker, Ranking, rank
 from model.cli import main
 from model.priors import load_priors
+from tests.support.compare import assert_ranked
 from tests.support.strategies import (
     CAUSE_IDS,
     INPUT_IDS,
@@ -65,8 +66,7 @@ def assert_valid_ranking(data: dict, ranker, evidence: dict | None = None) -> No
     for c in causes:
         p = c["probability"]
         assert isinstance(p, float) and math.isfinite(p) and 0.0 <= p <= 1.0, c
-    keys = [(-c["probability"], c["id"]) for c in causes]
-    assert keys == sorted(keys), "causes must be sorted by probability, ties by id"
+    assert_ranked([(c["id"], c["probability"]) for c in causes])  # ties (within 1e-12) by id
     assert data["triage"]["level"] in ("self_care", "see_doctor", "prompt_evaluation")
     assert data["triage"]["reasons"] and all(isinstance(r, str) and r for r in data["triage"]["reasons"])
     hp = data["high_priority"]
@@ -455,6 +455,9 @@ def test_a_corrupted_priors_folder_is_refused_naming_file_and_key(capsys, ranker
                 assert "not valid TOML" in msg, msg
             if corruption.kind == "delete_file":
                 assert "missing" in msg, msg
+            expected = {"not_a_file": "not a file", "extra_toml": "not a priors file",
+                        "link_outside": "outside the priors folder", "oversized": "1 MiB"}.get(corruption.kind)
+            assert expected is None or expected in msg, msg
             with pytest.raises(PriorsError):
                 load_priors(folder)
             code, out, err = cli(capsys, ["--priors", str(folder), "rank", "--json", "caffeine=high"])

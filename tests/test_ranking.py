@@ -121,3 +121,12 @@ def test_causes_tied_within_1e_12_are_listed_by_id(ranker):
     ranking = ranker.ranking({}, probs)
     assert [c.id for c in ranking.causes[:2]] == ["caffeine_effect", "stress_anxiety"]
     assert [c["id"] for c in ranking.to_dict()["causes"][:2]] == ["caffeine_effect", "stress_anxiety"]
+
+
+def test_near_ties_in_a_real_ranking_are_listed_by_id(ranker):
+    # found by the fuzzer: dehydration and systemic_illness at 0.02000000000000001 and 0.020000000000000018
+    ranking = ranker.rank({"age": "under_40", "exertion": "none", "fluid_intake": "adequate", "diuretic": "no"})
+    ids = [c.id for c in ranking.causes]
+    p = ranking.probability
+    assert abs(p("dehydration") - p("systemic_illness")) <= 1e-12
+    assert ids.index("dehydration") == ids.index("systemic_illness") - 1
