@@ -8,6 +8,7 @@ partition ranked in this process, which checks the plumbing row by row."""
 from __future__ import annotations
 
 import logging
+import os
 import pickle
 
 import numpy as np
@@ -29,9 +30,16 @@ from tests.support.compare import assert_frames_match  # noqa: E402
 @pytest.fixture(scope="module")
 def client():
     # Real worker processes: nothing is shared with the test process but what Dask ships.
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
-                                  silence_logs=logging.ERROR) as cluster, distributed.Client(cluster) as c:
-        yield c
+    # Starting a LocalCluster sets OPENBLAS_NUM_THREADS, PYTHONHASHSEED and more in this
+    # process's environment; they are put back so later tests' fresh processes are unchanged.
+    environ = dict(os.environ)
+    try:
+        with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                                      silence_logs=logging.ERROR) as cluster, distributed.Client(cluster) as c:
+            yield c
+    finally:
+        os.environ.clear()
+        os.environ.update(environ)
 
 
 def in_one_process(ranker, frame, **kw) -> pd.DataFrame:
