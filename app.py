@@ -45,6 +45,8 @@ from model.text import (
     load_guidance,
     markdown_report,
     network_dot,
+    pdf_report,
+    report_content,
     turning_points,
     what_if_lines,
 )
@@ -213,9 +215,14 @@ def downloads_section(ranking, ranker, overrides: dict) -> None:
     with st.container(horizontal=True):
         st.download_button("Download the result (JSON)", ranking.to_json(), file_name="twitch-causes-result.json",
                            mime="application/json", on_click="ignore", key="download_json")
-        st.download_button("Download a report for your doctor (Markdown)",
-                           markdown_report(ranking, ranker, overrides), file_name="twitch-causes-report.md",
-                           mime="text/markdown", on_click="ignore", key="download_report")
+        content = report_content(ranking, ranker.vocabulary)
+        used = {pid: (ranker.priors.parameter(pid).value, value) for pid, value in overrides.items()}
+        st.download_button("Download a report for your doctor (PDF)", pdf_report(content),
+                           file_name="twitch-causes-report.pdf", mime="application/pdf", on_click="ignore",
+                           key="download_pdf")
+        st.download_button("Download the report as text (Markdown)", markdown_report(content, used),
+                           file_name="twitch-causes-report.md", mime="text/markdown", on_click="ignore",
+                           key="download_report")
     if overrides:
         changed = "1 of the model's numbers is" if len(overrides) == 1 else f"{len(overrides)} of the model's numbers are"
         st.info(f"{changed} changed for this session (see the experts' tab); the results and downloads use "

@@ -2,7 +2,7 @@
 analyses (`rank(case, detail=True)`), tables of cases (`rank_frame`) and session overrides."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +21,12 @@ class Ranker(BaseRanker):
         ranking = super().rank(case)
         return add_detail(self, ranking) if detail else ranking
 
-    def rank_frame(self, frame: Any, errors: str = "raise", chunk: int | None = None) -> Any:
-        """Rank a pandas DataFrame (or, lazily, a Dask DataFrame) of cases; `chunk` rows per
-        engine call (default model.batch.CHUNK); see model.batch."""
-        return rank_frame(self, frame, errors=errors, chunk=chunk)
+    def rank_frame(self, frame: Any, errors: str = "raise", chunk: int | None = None,
+                   ignore: Iterable[Hashable] = ()) -> Any:
+        """Rank a pandas DataFrame (or, lazily, a Dask DataFrame) of cases; columns name input ids
+        (case and spaces aside), and any other column must be named in `ignore` (else InputError);
+        `chunk` rows per engine call (default model.batch.CHUNK); see model.batch."""
+        return rank_frame(self, frame, errors=errors, chunk=chunk, ignore=ignore)
 
     def with_overrides(self, overrides: Mapping[str, float]) -> Ranker:
         """A ranker with some hand-set numbers changed (files untouched); numbers that break a

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 
 from .analyses import sensitivity
@@ -18,22 +19,53 @@ from .readwrite import export_network, format_for, read_case_file
 from .text import text_table
 
 
+class Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised like Ctrl+C so that every clean-up runs (no half-written output)."""
+
+
+STOP_SIGNALS = ("SIGTERM", "SIGHUP")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    previous = _catch_signals()
     try:
         return args.run(args)
     except InputError as exc:
         print(f"twitch-causes: {exc}", file=sys.stderr)
         return 2
+    except Stopped as exc:
+        print(f"twitch-causes: stopped by {exc}; no output was written", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
-        print("twitch-causes: interrupted", file=sys.stderr)
+        print("twitch-causes: interrupted; no output was written", file=sys.stderr)
         return 1
     except BrokenPipeError:
         return 1
     except Exception as exc:  # anything unexpected: one line, status 1
         print(f"twitch-causes: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def _catch_signals() -> dict:
+    """SIGINT, SIGTERM and SIGHUP raise in the main thread (Stopped, KeyboardInterrupt), so a
+    batch removes its temporary output; returns the handlers to put back."""
+    def stop(number, frame):
+        raise Stopped(signal.Signals(number).name)
+
+    previous = {}
+    wanted = [(getattr(signal, name), stop) for name in STOP_SIGNALS if hasattr(signal, name)]
+    wanted.append((signal.SIGINT, signal.default_int_handler))
+    for number, handler in wanted:
+        try:
+            previous[number] = signal.signal(number, handler)
+        except (ValueError, OSError):  # not the main thread, or not allowed here
+            continue
+    return previous
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -54,9 +86,18 @@ def _parser() -> argparse.ArgumentParser:
     rank.set_defaults(run=_rank)
 
     batch = sub.add_parser("batch", parents=[common], help="rank every row of a CSV file",
-                           description="Rank every row of a CSV (columns = input ids, empty cell = unknown).")
+                           description="Rank every row of a CSV (columns = input ids, empty cell = unknown). "
+                                       "The output holds the answers, which are health information: it is "
+                                       "created with your umask (0o666 & ~umask; a replaced file keeps its "
+                                       "mode), so set `umask 077` or write to a private folder to keep it "
+                                       "to yourself. It appears only when the run is complete; it may not be "
+                                       "the input, a symbolic link or a read-only file.")
     batch.add_argument("source", metavar="CASES.csv", help="input CSV ('-' for standard input)")
-    batch.add_argument("-o", "--output", required=True, metavar="RANKED.csv", help="output CSV")
+    batch.add_argument("-o", "--output", required=True, metavar="RANKED.csv",
+                       help="output CSV (mode 0o666 & ~umask: it holds health answers)")
+    batch.add_argument("--ignore-columns", action="append", default=[], metavar="NAME,...",
+                       help="columns that are not inputs (notes, ids): passed through to the output unranked; "
+                            "any other column must name an input (case and spaces aside)")
     batch.add_argument("--strict", action="store_true", help="stop at the first bad row")
     batch.add_argument("--quiet", action="store_true", help="no progress bar")
     batch.set_defaults(run=_batch)
@@ -67,7 +108,7 @@ def _parser() -> argparse.ArgumentParser:
     sens.add_argument("answers", nargs="*", metavar="INPUT=STATE")
     sens.add_argument("--case", metavar="FILE", help="read the case from a JSON object in FILE ('-' for standard input)")
     sens.add_argument("--json", action="store_true", help="print JSON")
-    sens.add_argument("--top", type=int, default=10, metavar="N", help="rows in the table (default 10)")
+    sens.add_argument("--top", type=_positive, default=10, metavar="N", help="rows in the table (a positive integer, default 10)")
     sens.set_defaults(run=_sensitivity)
 
     export = sub.add_parser("export", parents=[common], help="write the network for GeNIe, Hugin, pyAgrum or bnlearn",
@@ -89,15 +130,34 @@ def _ranker(args) -> Ranker:
 
 
 def _read_case(args) -> dict:
+    """The case from --case and the INPUT=STATE pairs; an input given twice is refused, by name."""
     case: dict = {}
     if args.case:
         case.update(read_case_file(args.case))
+    given: dict[str, str] = {}
     for pair in args.answers:
         key, sep, value = pair.partition("=")
         if not sep:
             raise InputError(f"{pair!r}: answers are written INPUT=STATE, e.g. caffeine=high")
-        case[key.strip()] = value.strip()
+        key, value = key.strip(), value.strip()
+        if key in given:
+            raise InputError(f"input {key!r} is given twice ({key}={given[key]} and {key}={value}); give each input once")
+        if key in case:
+            where = "standard input" if args.case == "-" else args.case
+            raise InputError(f"input {key!r} is given both in {where} and as {key}={value}; give each input once")
+        given[key] = value
+    case.update(given)
     return case
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {value}")
+    return value
 
 
 def _rank(args) -> int:
@@ -124,12 +184,14 @@ def _batch(args) -> int:
         (progress.write(line, file=sys.stderr) if progress is not None else print(line, file=sys.stderr))
 
     try:
-        report = run_batch(ranker, args.source, args.output, strict=args.strict, on_bad=on_bad, progress=progress)
+        ignore = [name.strip() for names in args.ignore_columns for name in names.split(",")]
+        report = run_batch(ranker, args.source, args.output, strict=args.strict, on_bad=on_bad, progress=progress,
+                           ignore=ignore)
     finally:
         if progress is not None:
             progress.close()
     if report.ignored_columns:
-        print(f"twitch-causes: columns passed through unranked (not inputs): {', '.join(report.ignored_columns)}",
+        print(f"twitch-causes: columns passed through unranked (ignored as asked): {', '.join(report.ignored_columns)}",
               file=sys.stderr)
     print(f"twitch-causes: {report.ranked} of {report.rows} rows ranked into {args.output}"
           + (f"; {len(report.bad)} bad rows reported above" if report.bad else ""), file=sys.stderr)

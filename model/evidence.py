@@ -26,7 +26,7 @@ def check_input(key, vocab: Vocabulary) -> None:
     if isinstance(key, str) and key in vocab.inputs:
         return
     valid = list(vocab.inputs)
-    hint = _suggest(key, valid)
+    hint = suggest(key, valid)
     raise InputError(f"unknown input {_show(key)}{hint}; valid inputs: {', '.join(valid)}")
 
 
@@ -36,11 +36,12 @@ def check_state(key: str, value, vocab: Vocabulary) -> str:
         return value
     if not isinstance(value, str):
         raise InputError(f"input {key!r}: the state must be a string, got {_show(value)}; valid states: {', '.join(states)}")
-    hint = _suggest(value, states)
+    hint = suggest(value, states)
     raise InputError(f"input {key!r}: unknown state {_show(value)}{hint}; valid states: {', '.join(states)}")
 
 
-def _suggest(word, options) -> str:
+def suggest(word, options) -> str:
+    """' (did you mean 'x'?)' for the option closest to `word`, or ''."""
     if not isinstance(word, str):
         return ""
     lowered = {o.lower(): o for o in options}

@@ -15,13 +15,14 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .engine import InferenceEngine, NetworkSpec, Posterior, Variable, compile_engine
 from .errors import ImpossibleEvidenceError
@@ -36,6 +37,41 @@ if TYPE_CHECKING:
 
 R = TypeVar("R", bound="BaseRanker")
 T = TypeVar("T")
+
+TIE = 1e-12  # probabilities (or scores) this close are tied, and then ordered by id
+
+
+def ranked_order(values: ArrayLike, ids: Sequence[str], tie: float = TIE) -> np.ndarray:
+    """Column positions of `values` ((k,) or (n, k), one row per ranking), highest first.
+
+    The one rule for every ranked list of the project (causes, what-if entries, next
+    questions, and each prior draw of the analyses): values within `tie` of the one
+    ranked just above are tied, and tied entries are ordered by id. NaN ranks last.
+    Returns (n, k), or (k,) for a 1-d input."""
+    v = np.asarray(values, dtype=float)
+    flat = v.ndim == 1
+    v = np.atleast_2d(v)
+    v = np.where(np.isnan(v), -np.inf, v)
+    if v.shape[1] != len(ids):
+        raise ValueError(f"{v.shape[1]} values for {len(ids)} ids")
+    by_value = np.argsort(-v, axis=1, kind="stable")
+    sorted_v = np.take_along_axis(v, by_value, axis=1)
+    with np.errstate(invalid="ignore"):  # -inf - -inf: NaN, i.e. tied
+        drop = -np.diff(sorted_v, axis=1) > tie
+    group = np.concatenate([np.zeros((v.shape[0], 1), dtype=np.intp), np.cumsum(drop, axis=1)], axis=1)
+    id_rank = np.empty(len(ids), dtype=np.intp)
+    id_rank[sorted(range(len(ids)), key=lambda j: ids[j])] = np.arange(len(ids))
+    within = np.lexsort((id_rank[by_value], group), axis=1)
+    order = np.take_along_axis(by_value, within, axis=1)
+    return order[0] if flat else order
+
+
+def ranked(items: Sequence[T], value: Callable[[T], float], ident: Callable[[T], str]) -> list[T]:
+    """`items` highest `value` first, ties (within `TIE`) by `ident`: `ranked_order` for objects."""
+    if not items:
+        return []
+    order = ranked_order([value(i) for i in items], [ident(i) for i in items])
+    return [items[j] for j in order]
 
 
 @dataclass(frozen=True)
@@ -60,12 +96,17 @@ class RankingDetail(Protocol):
         ...
 
 
+# Every top-level key of a ranking's JSON (`Ranking.to_dict()`, with `detail=True` too): a
+# saved result is recognised by these keys alone (model/readwrite/cases.py).
+RESULT_KEYS = frozenset({"triage", "high_priority", "causes", "evidence", "how_sure", "what_if", "next_questions"})
+
+
 @dataclass(frozen=True)
 class Ranking:
     """One case's result; `to_dict()` is the JSON shape of the public interface."""
 
     evidence: dict[str, str]
-    causes: tuple[CauseProbability, ...]  # highest first, ties by id
+    causes: tuple[CauseProbability, ...]  # highest first, ties (within TIE) by id
     high_priority: CauseProbability
     base_rate: float  # the high-priority node's probability for the person's age alone
     triage: Triage
@@ -197,8 +238,8 @@ class BaseRanker:
     def ranking(self, evidence: dict[str, str], probs: np.ndarray) -> Ranking:
         """The Ranking of one case from its posteriors (in `self.causes` order)."""
         labels = self.priors.causes
-        causes = tuple(sorted((CauseProbability(c, labels[c], float(p)) for c, p in zip(self.causes, probs, strict=True)),
-                              key=lambda c: (-c.probability, c.id)))
+        causes = tuple(CauseProbability(self.causes[j], labels[self.causes[j]], float(probs[j]))
+                       for j in ranked_order(probs, self.causes))
         hp = next(c for c in causes if c.id == self.high_priority)
         tri = triage(evidence, hp.probability, self.threshold("prompt_evaluation_above"),
                      self.threshold("see_doctor_above"))

@@ -78,3 +78,12 @@ def test_realistic_cases_follow_the_network_and_uniform_ones_do_not(ranker, case
         assert abs((real["age"] == state).mean() - prior) < 0.015
         assert abs((flat["age"] == state).mean() - 1 / 3) < 0.015
     assert abs((flat["twitching"] == "yes").mean() - 0.5) < 0.015
+
+
+def test_batch_memory_runs_the_three_mixes():
+    run = subprocess.run([sys.executable, str(BENCH / "batch_memory.py"), "--rows", "300", "--worst-rows", "30"],
+                         capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert run.returncode == 0, run.stderr[-3000:]
+    lines = {line.split()[0]: line.split() for line in run.stdout.splitlines() if line.strip()}
+    assert {"realistic", "uniform", "worst"} <= set(lines), run.stdout
+    assert lines["worst"][1] == "30" and float(lines["worst"][2]) > 0

@@ -35,7 +35,7 @@ def test_rank_json_has_the_interface_shape_with_caffeine_first(capsys):
 def test_rank_table_is_readable(capsys):
     code, out, _ = run(capsys, "rank", "caffeine=high", "twitching=yes")
     assert code == 0
-    assert out.startswith("Triage: Self-care")
+    assert out.startswith("LIKELY BENIGN: EASE THE TRIGGERS")
     lines = out.splitlines()
     header = next(i for i, line in enumerate(lines) if line.startswith(" #"))
     assert "Caffeine" in lines[header + 1]
@@ -109,7 +109,7 @@ def test_batch_ranks_good_rows_and_reports_bad_ones(capsys, tmp_path):
                     ["c", "", "yes", "over_60"],
                     ["d", "none"],
                     ["e", "moderate", "no", "40_to_60"]])
-    code, _, err = run(capsys, "batch", str(src), "-o", str(dst), "--quiet")
+    code, _, err = run(capsys, "batch", str(src), "-o", str(dst), "--quiet", "--ignore-columns", "patient")
     assert code == 2
     assert "row 3:" in err and "'lots'" in err and "row 5:" in err and "2 bad rows" in err
     out = read_csv(dst)
@@ -130,7 +130,7 @@ def test_batch_strict_stops_and_writes_nothing(capsys, tmp_path):
 def test_batch_neutralises_formulas_and_handles_a_bom(capsys, tmp_path):
     src, dst = tmp_path / "in.csv", tmp_path / "out.csv"
     src.write_bytes("\ufeffnote,caffeine\r\n\"=cmd|' /C calc'!A0\",high\r\n+1,none\r\n@SUM(A1),\r\n-2,moderate\r\n".encode())
-    code, _, _ = run(capsys, "batch", str(src), "-o", str(dst), "--quiet")
+    code, _, _ = run(capsys, "batch", str(src), "-o", str(dst), "--quiet", "--ignore-columns", "note")
     assert code == 0
     notes = [r["note"] for r in read_csv(dst)]
     assert notes == ["'=cmd|' /C calc'!A0", "'+1", "'@SUM(A1)", "'-2"]
@@ -139,7 +139,7 @@ def test_batch_neutralises_formulas_and_handles_a_bom(capsys, tmp_path):
 def test_batch_survives_a_wrong_encoding(capsys, tmp_path):
     src, dst = tmp_path / "in.csv", tmp_path / "out.csv"
     src.write_bytes("note,caffeine\ncaf\xe9,high\nok,none\n".encode("latin-1"))
-    code, _, err = run(capsys, "batch", str(src), "-o", str(dst), "--quiet")
+    code, _, err = run(capsys, "batch", str(src), "-o", str(dst), "--quiet", "--ignore-columns", "note")
     assert code == 2 and "row 2" in err and "UTF-8" in err
     assert [r["note"] for r in read_csv(dst)] == ["ok"]
 
@@ -190,3 +190,53 @@ def test_sensitivity_json_and_table(capsys, ranker):
     assert code == 0 and len(out.strip().splitlines()) == 4 and "top ->" in out
     code, _, err = run(capsys, "sensitivity", "caffeine=lots")
     assert code == 2 and "valid states" in err
+
+
+# ------------------------------------------------------------------ issue 11, items 7, 10 and 15
+
+
+@pytest.mark.parametrize("argv, fragment", [
+    (["rank", "atrophy=yes", "atrophy=no"], "input 'atrophy' is given twice (atrophy=yes and atrophy=no)"),
+    (["rank", "atrophy=yes", " atrophy =yes"], "input 'atrophy' is given twice"),
+    (["sensitivity", "caffeine=high", "caffeine=none"], "input 'caffeine' is given twice"),
+])
+def test_an_input_given_twice_on_the_command_line_is_refused(capsys, argv, fragment):
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and fragment in err and out == ""
+
+
+def test_an_input_in_the_case_file_and_on_the_command_line_is_refused(capsys, tmp_path):
+    path = tmp_path / "case.json"
+    path.write_text('{"atrophy": "yes"}')
+    code, _, err = run(capsys, "rank", "--case", str(path), "atrophy=no")
+    assert code == 2 and f"input 'atrophy' is given both in {path} and as atrophy=no" in err
+
+
+def test_a_duplicated_key_in_a_json_case_exits_2(capsys, monkeypatch):
+    code, _, err = run(capsys, "rank", "--case", "-", stdin='{"atrophy":"yes","atrophy":"no"}', monkeypatch=monkeypatch)
+    assert code == 2 and "the key 'atrophy' appears more than once" in err
+    code, _, err = run(capsys, "rank", "--case", "-", stdin='{"atrophy":"yes","evidence":{}, "causes":[]}',
+                       monkeypatch=monkeypatch)
+    assert code == 2 and "but also 'atrophy'" in err
+
+
+def twitch_causes(args: str, **kw) -> subprocess.CompletedProcess:
+    """The installed command in a real shell (for redirections such as <&-)."""
+    from pathlib import Path
+
+    script = Path(sys.executable).with_name("twitch-causes")
+    return subprocess.run(["sh", "-c", f"exec '{script}' {args}"], capture_output=True, text=True, timeout=120, **kw)
+
+
+@pytest.mark.parametrize("args", ["rank --case - <&-", "sensitivity --case - <&-"])
+def test_a_closed_standard_input_is_a_plain_message(args):
+    result = twitch_causes(args)
+    assert result.returncode == 2, result.stderr
+    assert "standard input is closed" in result.stderr and "internal error" not in result.stderr
+
+
+@pytest.mark.parametrize("top", ["-3", "0", "x"])
+def test_sensitivity_top_must_be_a_positive_integer(capsys, top):
+    with pytest.raises(SystemExit) as exit_:
+        main(["sensitivity", "--top", top, "caffeine=high"])
+    assert exit_.value.code == 2 and "--top: must be a positive integer" in capsys.readouterr().err

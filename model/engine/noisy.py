@@ -845,6 +845,11 @@ class NoisyKernel:
         """Evidence matrix from dicts of state names (names must be valid)."""
         return encode_cases(self.spec, self.column, cases)
 
+    def row_cost(self, evidence: np.ndarray) -> np.ndarray:
+        """(n,) work units per row for batch bounding: 1 each (a row's state is at most 2^20
+        numbers however many findings are positive, and nothing is kept between rows)."""
+        return np.ones(np.asarray(evidence).reshape(-1, len(self.names)).shape[0], dtype=np.int64)
+
     @property
     def info(self) -> dict:
         """The compiled structure, for notes and tests."""

@@ -1,18 +1,23 @@
 """Read and validate a priors folder: the hand-set numbers, with their rationale and source.
 
 A priors folder holds four TOML files (see priors/README.md for the format):
-exposures.toml, causes.toml, findings.toml and triage.toml. Loading checks every
-file, node and number, and refuses a malformed folder with a `PriorsError` that names
-the file, the key and the problem. The folder's identity is its content: `fingerprint`
+exposures.toml, causes.toml, findings.toml and triage.toml, and no other *.toml file.
+Each must be a regular file of at most MAX_FILE_BYTES, UTF-8 (a byte-order mark is
+fine); a symbolic link is followed only within the folder. Loading checks every file,
+node and number, and refuses a malformed folder with a `PriorsError` that names the
+file, the key and the problem (a FIFO, a folder, a link loop, a permission denied, a
+file too large are each named as what they are). The folder's identity is its content: `fingerprint`
 is the sha256 of the file names and bytes, and a `Priors` carries the fingerprint of
 the files it was read from.
 """
 from __future__ import annotations
 
+import errno
 import graphlib
 import hashlib
 import math
 import os
+import stat
 import threading
 import tomllib
 from pathlib import Path
@@ -47,11 +52,13 @@ MODEL_KEYS = {
 # causes; an answer takes only other answers.
 FINDING_INPUT_PARENTS = ("age",)
 SUM_TOLERANCE = 1e-6
+MAX_FILE_BYTES = 1 << 20  # 1 MiB: the real files are a few tens of KB
 
 
 def load_priors(folder: str | Path | None = None) -> Priors:
     """Read and validate a priors folder (the repository's `priors/` by default)."""
     folder = _folder(folder)
+    _no_extra_files(folder)
     data = {name: _read_bytes(folder, name) for name in FILES}
     raw = {name: _parse_toml(name, data[name]) for name in FILES}
     return _Builder(folder, raw, load_vocabulary(), _digest(data)).build()
@@ -103,19 +110,91 @@ def _digest(data: dict[str, bytes]) -> str:
     return digest.hexdigest()
 
 
-def _read_bytes(folder: Path, name: str) -> bytes:
-    path = folder / name
-    if not path.is_file():
-        raise PriorsError(f"{name}: file is missing from {folder} (a priors folder holds {', '.join(FILES)})")
+def _no_extra_files(folder: Path) -> None:
+    """Refuse *.toml files that are not priors files: numbers a reviewer expects to count."""
     try:
-        return path.read_bytes()
+        names = sorted(entry.name for entry in os.scandir(folder))
     except OSError as exc:
-        raise PriorsError(f"{name}: cannot be read ({exc.strerror or exc})") from None
+        raise PriorsError(f"{folder}: the priors folder cannot be listed: {_reason(exc)}") from None
+    extra = [n for n in names if n.lower().endswith(".toml") and n not in FILES]
+    if extra:
+        raise PriorsError(f"{', '.join(extra)}: not a priors file (a priors folder holds exactly "
+                          f"{', '.join(FILES)}); remove or rename {'it' if len(extra) == 1 else 'them'}")
+
+
+def _read_bytes(folder: Path, name: str) -> bytes:
+    """A priors file's bytes, refused by name when it is not a readable regular file of at most
+    MAX_FILE_BYTES inside the folder."""
+    path = folder / name
+    where = f"(a priors folder holds {', '.join(FILES)})"
+    try:
+        link = stat.S_ISLNK(os.lstat(path).st_mode)
+    except FileNotFoundError:
+        raise PriorsError(f"{name}: file is missing from {folder} {where}") from None
+    except OSError as exc:
+        raise PriorsError(f"{name}: cannot be read: {_reason(exc)}") from None
+    if link:
+        try:
+            real = Path(os.path.realpath(path, strict=True))
+        except FileNotFoundError:
+            raise PriorsError(f"{name}: is a symbolic link to a missing file ({os.readlink(path)})") from None
+        except OSError as exc:
+            if exc.errno == errno.ELOOP or "loop" in str(exc).lower():
+                raise PriorsError(f"{name}: is a symbolic link loop, not a file") from None
+            raise PriorsError(f"{name}: cannot be read: {_reason(exc)}") from None
+        home = Path(os.path.realpath(folder))
+        if real.parent != home and home not in real.parents:
+            raise PriorsError(f"{name}: is a symbolic link to {real}, outside the priors folder {home}; "
+                              "copy the file into the folder instead")
+    try:
+        fd = _open_file(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise PriorsError(f"{name}: is a symbolic link loop, not a file") from None
+        raise PriorsError(f"{name}: cannot be read: {_reason(exc)}") from None
+    try:
+        st = os.fstat(fd)  # the file opened, not the name looked at before
+        if not stat.S_ISREG(st.st_mode):
+            raise PriorsError(f"{name}: is {_file_kind(st.st_mode)}, not a file {where}")
+        if st.st_size > MAX_FILE_BYTES:
+            raise PriorsError(f"{name}: is {st.st_size:,} bytes, over the {MAX_FILE_BYTES:,} bytes (1 MiB) a "
+                              "priors file may hold")
+        with os.fdopen(fd, "rb") as handle:
+            fd = -1  # the handle closes it now
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise PriorsError(f"{name}: cannot be read: {_reason(exc)}") from None
+    finally:
+        if fd >= 0:
+            os.close(fd)
+    if len(data) > MAX_FILE_BYTES:  # it grew after the check
+        raise PriorsError(f"{name}: is over the {MAX_FILE_BYTES:,} bytes (1 MiB) a priors file may hold")
+    return data
+
+
+def _open_file(path: Path) -> int:
+    """Open for reading without blocking on a FIFO (O_NONBLOCK) or following a final link
+    that the checks above did not see."""
+    return os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+
+
+def _file_kind(mode: int) -> str:
+    for test, word in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"),
+                       (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device")):
+        if test(mode):
+            return word
+    return "not a regular file"
+
+
+def _reason(exc: OSError) -> str:
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    return (exc.strerror or str(exc)).lower()
 
 
 def _parse_toml(name: str, data: bytes) -> dict:
     try:
-        text = data.decode("utf-8")
+        text = data.decode("utf-8-sig")  # a byte-order mark, as some editors write, is fine
     except UnicodeDecodeError as exc:
         raise PriorsError(f"{name}: not UTF-8 text ({exc})") from None
     try:

@@ -5,6 +5,7 @@ from collections.abc import Iterable, Mapping
 
 from ..analyses.results import HowSure, SensitivityEntry, WhatIf
 from ..formatting import natural_frequency, percent
+from ..ranking import ranked
 from .labels import display_label
 
 MEDICINES = {"diuretic", "asthma_medication", "ssri"}
@@ -28,7 +29,7 @@ CHANGES = {
 def what_if_lines(what_if: Iterable[WhatIf]) -> list[str]:
     """'If you cut out caffeine: about 6 in 10 chance the twitching settles.', strongest first."""
     lines = []
-    for entry in sorted(what_if, key=lambda e: (-e.twitching_stops, e.input)):
+    for entry in ranked(list(what_if), lambda e: e.twitching_stops, lambda e: e.input):
         change = CHANGES.get(entry.input, f"changed {entry.input.replace('_', ' ')}")
         chance = natural_frequency(entry.twitching_stops)
         line = f"If you {change}: {chance} chance the twitching settles."

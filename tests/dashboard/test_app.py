@@ -19,7 +19,7 @@ from model import load_ranker, rank
 from model.analyses import sensitivity
 from model.formatting import natural_frequency, percent
 from model.readwrite import case_json
-from model.text import display_label, how_sure_line, turning_points
+from model.text import display_label, how_sure_line, report_content, turning_points
 from tests.support.apptest import chart_data, graphviz_source, markdown_text
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -138,8 +138,9 @@ def test_downloads_carry_the_numbers_of_rank(downloads):
     expected = rank(case, detail=True)
     assert json.loads(downloads["twitch-causes-result.json"]) == json.loads(expected.to_json())
     report = downloads["twitch-causes-report.md"].decode()
-    for c in expected.causes:
-        assert f"| {percent(c.probability)} |" in report
+    content = report_content(expected, load_ranker().vocabulary)
+    assert content.leading[0] in report and content.serious in report
+    assert downloads["twitch-causes-report.pdf"].startswith(b"%PDF")
     assert expected.triage.reasons[0] in report
     assert json.loads(downloads["twitch-causes-answers.json"]) == case
 

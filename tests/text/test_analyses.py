@@ -31,3 +31,8 @@ def test_turning_points_only_for_numbers_that_change_something(ranker):
     assert len(lines) == 2
     assert lines[0] == "`c.d` at 0.45 instead of 0.3 would put stress or anxiety first (range 0.1 to 0.5)."
     assert lines[1].endswith("would change the advice to see doctor (range 0.002 to 0.01).")
+
+
+def test_what_if_lines_within_1e_12_are_tied_and_ordered_by_input():
+    lines = what_if_lines([WhatIf("stress", "high", "low", 0.3 + 1e-16), WhatIf("caffeine", "high", "none", 0.3)])
+    assert lines[0].startswith("If you cut out caffeine") and lines[1].startswith("If you brought your stress")
