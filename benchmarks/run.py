@@ -616,6 +616,11 @@ class Bench:
                        f" us ({100 / (whole * thr['engine']):.0f}%), encoding the frame "
                        f"{1e6 / thr['encode_frame']:.2f} us; the rest is triage, the posteriors' columns and the "
                        "output DataFrame")
+            runs = r["mixes"][mix]["throughput"]["runs_s"]
+            n = r["mixes"][mix]["throughput"]["sizes"]
+            out.append(f"{mix}: spread of the {len(runs['rank_frame'])} runs (slowest / median / fastest, cases/s): "
+                       + "; ".join(f"{k} " + " / ".join(f"{n[k] / t:,.0f}" for t in (max(v), float(np.median(v)), min(v)))
+                                   for k, v in runs.items() if k in ("rank_frame", "engine", "jt_rank_frame")))
         for mix in self.mixes:
             rc = r["mixes"][mix]["row_cost"]
             if "by_positive_findings" in rc:
