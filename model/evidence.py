@@ -15,8 +15,12 @@ def validate_case(case, vocab: Vocabulary) -> dict[str, str]:
     """
     if not isinstance(case, Mapping):
         raise InputError(f"a case must be a mapping of input id to state name, got {type(case).__name__}")
+    valid = vocab.valid_states
     clean: dict[str, str] = {}
     for key, value in case.items():
+        if key.__class__ is str and value.__class__ is str and value in valid.get(key, ()):
+            clean[key] = value  # the common case, checked at the cost of two lookups
+            continue
         check_input(key, vocab)
         clean[key] = check_state(key, value, vocab)
     return clean

@@ -13,13 +13,14 @@ reference every probability agrees with to 1e-9.
 from __future__ import annotations
 
 import json
+import math
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -50,6 +51,8 @@ def ranked_order(values: ArrayLike, ids: Sequence[str], tie: float = TIE) -> np.
     Returns (n, k), or (k,) for a 1-d input."""
     v = np.asarray(values, dtype=float)
     flat = v.ndim == 1
+    if flat and len(ids) == v.shape[0]:  # one ranking: the same rule in plain Python (cheaper for one row)
+        return np.array(_ranked_row(v.tolist(), ids, tie), dtype=np.intp)
     v = np.atleast_2d(v)
     v = np.where(np.isnan(v), -np.inf, v)
     if v.shape[1] != len(ids):
@@ -66,6 +69,21 @@ def ranked_order(values: ArrayLike, ids: Sequence[str], tie: float = TIE) -> np.
     return order[0] if flat else order
 
 
+def _ranked_row(values: list[float], ids: Sequence[str], tie: float) -> list[int]:
+    """`ranked_order` for one row: by value, highest first (NaN last); a value within `tie` of
+    the one just above joins its group; each group in id order."""
+    key = [-math.inf if math.isnan(x) else x for x in values]
+    by_value = sorted(range(len(key)), key=lambda j: -key[j])
+    out: list[int] = []
+    group: list[int] = []
+    for j in by_value:
+        if group and not key[group[-1]] - key[j] <= tie:  # a drop larger than `tie` (or -inf - -inf: tied)
+            out += sorted(group, key=ids.__getitem__) if len(group) > 1 else group
+            group = []
+        group.append(j)
+    return out + (sorted(group, key=ids.__getitem__) if len(group) > 1 else group)
+
+
 def ranked(items: Sequence[T], value: Callable[[T], float], ident: Callable[[T], str]) -> list[T]:
     """`items` highest `value` first, ties (within `TIE`) by `ident`: `ranked_order` for objects."""
     if not items:
@@ -74,8 +92,9 @@ def ranked(items: Sequence[T], value: Callable[[T], float], ident: Callable[[T],
     return [items[j] for j in order]
 
 
-@dataclass(frozen=True)
-class CauseProbability:
+class CauseProbability(NamedTuple):
+    """One cause of a ranking: its id, its label and P(cause present | answers)."""
+
     id: str
     label: str
     probability: float
@@ -233,14 +252,22 @@ class BaseRanker:
 
     def present(self, post: Posterior) -> np.ndarray:
         """(n, causes) P(cause present) from an engine result, in `self.causes` order."""
-        return post.stacked[:, [post.columns[c].start + 1 for c in self.causes]]  # state 1 = present
+        return post.stacked[:, self._present_columns(post.columns)]
+
+    def _present_columns(self, columns: Mapping[str, slice]) -> list[int]:
+        """The 'present' column of each cause (state 1), for an engine's column layout."""
+        known = self.__dict__.get("_present_at")
+        if known is None or known[0] is not columns:
+            known = (columns, [columns[c].start + 1 for c in self.causes])
+            self.__dict__["_present_at"] = known
+        return known[1]
 
     def ranking(self, evidence: dict[str, str], probs: np.ndarray) -> Ranking:
         """The Ranking of one case from its posteriors (in `self.causes` order)."""
-        labels = self.priors.causes
-        causes = tuple(CauseProbability(self.causes[j], labels[self.causes[j]], float(probs[j]))
-                       for j in ranked_order(probs, self.causes))
-        hp = next(c for c in causes if c.id == self.high_priority)
+        labels, ids, hp_id = self.priors.causes, self.causes, self.high_priority
+        values = probs.tolist()
+        causes = tuple(CauseProbability(ids[j], labels[ids[j]], values[j]) for j in ranked_order(probs, ids))
+        hp = next(c for c in causes if c.id == hp_id)
         tri = triage(evidence, hp.probability, self.threshold("prompt_evaluation_above"),
                      self.threshold("see_doctor_above"))
         return Ranking(evidence, causes, hp, self.base_rate(evidence.get("age")), tri)
@@ -282,6 +309,7 @@ class RankerCache:
     def __init__(self, size: int = 16):
         self.size = size
         self._rankers: OrderedDict[tuple, BaseRanker] = OrderedDict()
+        self._resolved: dict[str | Path | None, Path] = {}  # the folders asked for, resolved once
         self._lock = threading.Lock()
 
     def get(self, cls: type[R], priors: Priors) -> R:
@@ -302,7 +330,11 @@ class RankerCache:
 
     def for_folder(self, cls: type[R], folder: str | Path | None = None) -> R:
         """The ranker of a priors folder with its files' numbers (read again when its content changes)."""
-        path = DEFAULT_PRIORS if folder is None else Path(folder).resolve()
+        path = self._resolved.get(folder) if isinstance(folder, (str, Path, type(None))) else None
+        if path is None:
+            path = DEFAULT_PRIORS if folder is None else Path(folder).resolve()
+            if len(self._resolved) < 256:
+                self._resolved[folder] = path
         digest = fingerprint(path)
         with self._lock:
             for (where, fp, _), ranker in reversed(self._rankers.items()):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 VOCABULARY_FILE = Path(__file__).with_name("vocabulary.toml")
@@ -55,6 +55,11 @@ class Vocabulary:
 
     def group(self, name: str) -> list[Input]:
         return [i for i in self.inputs.values() if i.group == name]
+
+    @cached_property
+    def valid_states(self) -> dict[str, frozenset[str]]:
+        """Input id -> its state names (for checking answers quickly)."""
+        return {i: frozenset(spec.states) for i, spec in self.inputs.items()}
 
     def role_of(self, node: str) -> str:
         """'answer', 'cause' or 'finding' for an input id or a cause id; other nodes of the

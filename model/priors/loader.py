@@ -70,8 +70,18 @@ def fingerprint(folder: str | Path | None = None) -> str:
     Reading four small files is cheap, but `rank()` asks on every call, so the digest is
     remembered for each file's (inode, size, modification time) and read again only when one
     of those changes."""
+    paths = _PATHS.get(folder) if folder is not None else _PATHS.get(DEFAULT_PRIORS)
+    if paths is not None:  # a folder seen before: four stat calls on its files' paths, nothing else
+        stamp = (paths[0], tuple(_stat(p) for p in paths[1:]))
+        with _STAMPS_LOCK:
+            known = _STAMPS.get(stamp)
+        if known is not None:
+            return known
     folder = _folder(folder)
-    stamp = (str(folder), tuple(_stat(folder / name) for name in FILES))
+    paths = (str(folder), *(os.path.join(folder, name) for name in FILES))
+    if len(_PATHS) < 256:
+        _PATHS[folder] = paths
+    stamp = (paths[0], tuple(_stat(p) for p in paths[1:]))
     with _STAMPS_LOCK:
         known = _STAMPS.get(stamp)
     if known is not None:
@@ -92,10 +102,11 @@ def _folder(folder: str | Path | None) -> Path:
 
 
 _STAMPS: dict[tuple, str] = {}
+_PATHS: dict[str | Path, tuple[str, ...]] = {}  # a folder -> its path and its files' paths, as strings
 _STAMPS_LOCK = threading.Lock()
 
 
-def _stat(path: Path) -> tuple | None:
+def _stat(path: str | Path) -> tuple | None:
     try:
         st = os.stat(path)
     except OSError:
