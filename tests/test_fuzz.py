@@ -202,6 +202,7 @@ def expected_rows(frame: pd.DataFrame, ignore=()):
 
 
 @given(frame=frames(), ignore_extras=st.booleans())
+@example(frame=pd.DataFrame(columns=["caffeine", "note", "Caffeine"]), ignore_extras=False)  # found by CI
 def test_rank_frame_ranks_good_rows_and_reports_each_bad_one(ranker, frame, ignore_extras):
     COUNTS["rank_frame: frames"] += 1
     COUNTS["rank_frame: rows"] += len(frame)

@@ -41,12 +41,19 @@ def match_columns(columns: Sequence[Hashable], vocab: Vocabulary, ignore: Iterab
     """The input id each column names, or None for a column in `ignore` (passed through,
     never read as an answer; a name in `ignore` that is no column is left unused). Refused
     with InputError naming the column: a column that names no input and is not ignored (with
-    a close match and the valid ids), and two columns naming the same input."""
+    a close match and the valid ids), and two columns naming the same input (said first)."""
     ignore = [ignore] if isinstance(ignore, str) else list(ignore)
     ignored = {column_key(n) for n in ignore}
     keys = [column_key(c) for c in columns]
-    out: list[str | None] = []
     named: dict[str, Hashable] = {}
+    for column, key in zip(columns, keys, strict=True):  # one input twice is the first thing to say
+        if key in ignored or key not in vocab.inputs:
+            continue
+        if key in named:
+            same = "" if str(named[key]) == str(column) else f" (as {_name(named[key])} and {_name(column)})"
+            raise InputError(f"duplicated column {key}{same}: each input may appear once")
+        named[key] = column
+    out: list[str | None] = []
     for column, key in zip(columns, keys, strict=True):
         if key in ignored:
             out.append(None)
@@ -61,10 +68,6 @@ def match_columns(columns: Sequence[Hashable], vocab: Vocabulary, ignore: Iterab
                              f"{', '.join(valid)}; to pass it through unranked (a note, an id), ignore it: "
                              f"--ignore-columns {_name(column, quote=False)} on the command line, "
                              f"ignore=[{_name(column)}] in Python")
-        if key in named:
-            same = "" if str(named[key]) == str(column) else f" (as {_name(named[key])} and {_name(column)})"
-            raise InputError(f"duplicated column {key}{same}: each input may appear once")
-        named[key] = column
         out.append(key)
     return out
 
