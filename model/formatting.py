@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import math
+from datetime import date
 
 
 def percent(p: float) -> str:
@@ -55,3 +56,8 @@ def one_in(p: float) -> int:
 def _check(p: float) -> None:
     if not isinstance(p, (int, float)) or not math.isfinite(p) or p < 0 or p > 1:
         raise ValueError(f"not a probability: {p!r}")
+
+
+def day_words(day: date, year: bool = True) -> str:
+    """A date as people write it: '3 November 2026' (no leading zero), or '3 November'."""
+    return f"{day.day} {day:%B}" + (f" {day.year}" if year else "")

@@ -20,6 +20,9 @@ ABSENT, PRESENT = "absent", "present"
 CAUSE_STATES = (ABSENT, PRESENT)
 ANSWER_GROUPS = ("context", "exposure")
 FINDING_GROUPS = ("symptom", "lab")
+# The exposures that are medicines a person takes: triggers, but not ones to cut back on
+# their own (a doctor decides), unlike the lifestyle ones.
+MEDICINES = ("diuretic", "asthma_medication", "ssri", "ppi")
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,11 @@ class Vocabulary:
     @property
     def exposures(self) -> list[Input]:
         return self.group("exposure")
+
+    @property
+    def lifestyle(self) -> list[Input]:
+        """The exposures a person can change themselves: all but the medicines."""
+        return [i for i in self.exposures if i.id not in MEDICINES]
 
     def group(self, name: str) -> list[Input]:
         return [i for i in self.inputs.values() if i.group == name]

@@ -6,9 +6,9 @@ from collections.abc import Iterable, Mapping
 from ..analyses.results import HowSure, SensitivityEntry, WhatIf
 from ..formatting import natural_frequency, percent
 from ..ranking import ranked
+from ..vocabulary import MEDICINES
 from .labels import display_label
 
-MEDICINES = {"diuretic", "asthma_medication", "ssri"}
 MEDICINE_CAUTION = "Never stop or change a prescribed medicine without talking to your doctor first."
 
 # "If you ..." for each exposure moved back to its baseline
@@ -22,6 +22,7 @@ CHANGES = {
     "diuretic": "were not taking the water pill",
     "asthma_medication": "were not taking the asthma medicine",
     "ssri": "were not taking the SSRI",
+    "ppi": "were not taking the stomach-acid tablet",
     "prolonged_sitting": "broke up long or awkward sitting",
 }
 

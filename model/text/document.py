@@ -24,12 +24,11 @@ from fpdf.enums import XPos, YPos
 
 from ..ranking import Ranking
 from ..triage import PROMPT, RULES
-from ..vocabulary import Vocabulary
+from ..vocabulary import MEDICINES, Vocabulary
 from .labels import NOT_A_DIAGNOSIS
 from .result import result_text
 
 TITLE = "Muscle twitching: a summary to discuss with a doctor"
-MEDICINES = ("diuretic", "asthma_medication", "ssri", "ppi")
 PRESENT, ABSENT, NOT_ASKED = "present", "absent", "not asked"
 
 
