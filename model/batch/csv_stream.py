@@ -27,11 +27,11 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ..files import Output, check_target
 from ..ranking import BaseRanker
 from ..triage import LEVELS
 from ..vocabulary import Vocabulary
 from .frame import column_key, encode_frame, match_columns, rank_matrix
-from .output import Output, check_target
 
 CHUNK_ROWS = 10_000  # rows read, ranked and written at a time
 CHUNK_CHARS = 8_000_000  # and at most about this many characters of cells per chunk

@@ -1,4 +1,5 @@
-"""The batch output: a file that appears whole when the run finishes, or not at all.
+"""Files the program writes (a batch's ranked CSV, an exported network, a report, a diary
+export): each appears whole when it is complete, or not at all.
 
 Checked before anything is read: the output may not be the input (the same file, a hard
 link or a symbolic link to it), a symbolic link (refused, never written through: a planted
@@ -32,7 +33,7 @@ import tempfile
 from pathlib import Path
 from typing import IO
 
-from ..errors import InputError
+from .errors import InputError
 
 PREFIX = ".twitch-causes-"
 SUFFIX = ".part"
@@ -46,7 +47,16 @@ def _host() -> str:
 _STALE = re.compile(rf"^{re.escape(PREFIX)}(?P<host>[A-Za-z0-9_]+)-(?P<pid>\d+)-[A-Za-z0-9_]+{re.escape(SUFFIX)}$")
 
 
-def check_target(source: str | Path, target: str | Path) -> Path:
+def write_file(target: str | Path, data: str | bytes, source: str | Path | None = None) -> Path:
+    """Write a whole file by the rules above (checked first; `source`: an input it may not be)."""
+    path = check_target(source, target)
+    with Output(path, binary=isinstance(data, bytes)) as out:
+        out.file.write(data)
+        out.commit()
+    return path
+
+
+def check_target(source: str | Path | None, target: str | Path) -> Path:
     """Refuse an output that would destroy the input or write where it should not (InputError)."""
     target = Path(target)
     try:
@@ -62,9 +72,9 @@ def check_target(source: str | Path, target: str | Path) -> Path:
         raise InputError(f"{target}: is a symbolic link (to {os.readlink(target)}); the output is never written "
                          "through a link: give the file's own path or another name")
     if st is not None and stat.S_ISDIR(st.st_mode):
-        raise InputError(f"{target}: is a folder; give the output CSV a file name")
+        raise InputError(f"{target}: is a folder; give the output a file name")
     if st is not None and not stat.S_ISREG(st.st_mode):
-        raise InputError(f"{target}: is not a regular file ({_kind(st.st_mode)}); give the output CSV a file name")
+        raise InputError(f"{target}: is not a regular file ({_kind(st.st_mode)}); give the output a file name")
     if st is not None and _same(source, target):
         raise InputError(f"{target}: is the input file{'' if str(source) == str(target) else f' ({source})'}; "
                          "writing it would destroy the input: give the output another name")
@@ -74,7 +84,9 @@ def check_target(source: str | Path, target: str | Path) -> Path:
     return target
 
 
-def _same(source: str | Path, target: str | Path) -> bool:
+def _same(source: str | Path | None, target: str | Path) -> bool:
+    if source is None:
+        return False
     try:
         theirs = os.stat(target)
         ours = os.fstat(sys.stdin.fileno()) if str(source) == "-" else os.stat(source)
@@ -101,12 +113,13 @@ class Output:
     """`with Output(target) as out: out.file.write(...); out.commit()`: the target appears only
     at `commit()`; leaving the block without it (an exception, a signal) leaves nothing."""
 
-    def __init__(self, target: Path):
+    def __init__(self, target: Path, binary: bool = False):
         self.target = target
+        self.binary = binary
         self.folder = target.parent if str(target.parent) else Path(".")
         self.fd = -1
         self.named: str | None = None  # the named temporary, when there is one
-        self.file: IO[str]
+        self.file: IO
 
     def __enter__(self) -> Output:
         sweep(self.folder)
@@ -114,7 +127,8 @@ class Output:
             self.fd, self.named = _create(self.folder)
         except OSError as exc:
             raise InputError(f"{self.target}: cannot write the output here ({exc.strerror or exc})") from None
-        self.file = os.fdopen(self.fd, "w", encoding="utf-8", newline="")
+        self.file = (os.fdopen(self.fd, "wb") if self.binary else
+                     os.fdopen(self.fd, "w", encoding="utf-8", newline=""))
         return self
 
     def __exit__(self, *exc) -> None:

@@ -1,4 +1,4 @@
-"""The batch output (model/batch/output.py): never the input, never through a link, the umask's
+"""The batch output (model/files.py): never the input, never through a link, the umask's
 mode, and nothing left behind by a run that stops, whatever stops it (issue 11, items 2-4)."""
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from model import InputError
-from model.batch import csv_stream, output
+from model import files as output
+from model.batch import csv_stream
 from model.batch.csv_stream import run_batch
 from model.cli import main
 
@@ -158,7 +159,7 @@ def test_the_sweep_removes_only_our_dead_runs_files(tmp_path):
 
 def _start(tmp_path: Path, fallback: bool) -> subprocess.Popen:
     """A real batch reading from a pipe that stays open: it has its temporary output and waits."""
-    code = ("import sys; from model.batch import output; output.USE_TMPFILE = " + str(not fallback)
+    code = ("import sys; from model import files as output; output.USE_TMPFILE = " + str(not fallback)
             + "; from model.cli import main; sys.exit(main(sys.argv[1:]))")
     proc = subprocess.Popen([sys.executable, "-c", code, "batch", "-", "-o", str(tmp_path / "out.csv"), "--quiet"],
                             stdin=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)
