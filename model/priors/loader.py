@@ -1,7 +1,8 @@
 """Read and validate a priors folder: the hand-set numbers, with their rationale and source.
 
-A priors folder holds four TOML files (see priors/README.md for the format):
-exposures.toml, causes.toml, findings.toml and triage.toml, and no other *.toml file.
+A priors folder holds five TOML files (see priors/README.md for the format):
+exposures.toml, causes.toml, findings.toml, triage.toml and diary.toml (the diary's
+settings, which are not probabilities of the network), and no other *.toml file.
 Each must be a regular file of at most MAX_FILE_BYTES, UTF-8 (a byte-order mark is
 fine); a symbolic link is followed only within the folder. Loading checks every file,
 node and number, and refuses a malformed folder with a `PriorsError` that names the
@@ -26,7 +27,7 @@ import numpy as np
 
 from ..errors import PriorsError
 from ..vocabulary import ABSENT, CAUSE_STATES, PRESENT, Vocabulary, load_vocabulary
-from .schema import TRIAGE_KEYS, Node, Parameter, Priors
+from .schema import DIARY_UNITS, TRIAGE_KEYS, Node, Parameter, Priors, Setting
 
 
 def _default_priors() -> Path:
@@ -37,7 +38,7 @@ def _default_priors() -> Path:
 
 
 DEFAULT_PRIORS = _default_priors().resolve()
-FILES = ("exposures.toml", "causes.toml", "findings.toml", "triage.toml")
+FILES = ("exposures.toml", "causes.toml", "findings.toml", "triage.toml", "diary.toml")
 NODE_FILE = {"context": "exposures.toml", "exposure": "exposures.toml",
              "symptom": "findings.toml", "lab": "findings.toml"}
 ENTRY_KEYS = {"value", "range", "judgement", "source", "rationale"}
@@ -241,6 +242,7 @@ class _Builder:
             causes={**self.vocab.causes, **extras},
             vocabulary=self.vocab,
             fingerprint=self.digest,
+            diary=self._diary(),
         )
 
     def _declared_nodes(self) -> dict[str, tuple[str, tuple[str, ...], str, bool]]:
@@ -445,6 +447,33 @@ class _Builder:
         low, high = (self.parameters[out[k]].value for k in ("see_doctor_above", "prompt_evaluation_above"))
         if low > high:
             raise PriorsError(f"triage.toml: see_doctor_above ({low}) must not exceed prompt_evaluation_above ({high})")
+        return out
+
+
+    def _diary(self) -> dict[str, Setting]:
+        """The diary's settings: numbers with a unit, a range, judgement, source and rationale."""
+        raw = self.raw["diary.toml"]
+        _check_keys(raw, set(DIARY_UNITS), set(DIARY_UNITS), "diary.toml")
+        out = {}
+        for key, unit in DIARY_UNITS.items():
+            where = f"diary.toml: [{key}]"
+            entry = raw[key]
+            if not isinstance(entry, dict):
+                raise PriorsError(f"{where}: expected a table of settings, got {_kind(entry)}")
+            _check_keys(entry, ENTRY_KEYS | {"unit"}, ENTRY_KEYS | {"unit"}, where)
+            meta = self._entry_meta({k: v for k, v in entry.items() if k != "unit"}, where)
+            if entry["unit"] != unit:
+                raise PriorsError(f"{where}.unit: must be {unit!r}, got {entry['unit']!r}")
+            value, rng = entry["value"], entry["range"]
+            top = 1.0 if unit == "share" else math.inf
+            numbers = [value, *(rng if isinstance(rng, list) else [])]
+            if not isinstance(rng, list) or len(rng) != 2 or any(
+                    isinstance(x, bool) or not isinstance(x, (int, float)) or not 0 <= x <= top for x in numbers):
+                raise PriorsError(f"{where}: value and range [low, high] must be numbers from 0"
+                                  + (" to 1 (a share)" if unit == "share" else f" ({unit})"))
+            if not rng[0] <= value <= rng[1]:
+                raise PriorsError(f"{where}: value {value} lies outside its range [{rng[0]}, {rng[1]}]")
+            out[key] = Setting(key, float(value), float(rng[0]), float(rng[1]), unit, **meta)
         return out
 
 

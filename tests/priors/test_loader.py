@@ -285,3 +285,24 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(priors_copy):
     path = priors_copy / "findings.toml"
     path.write_bytes(path.read_bytes() + b"# padding\n" * (MAX_FILE_BYTES // 10))
     refused(priors_copy, r"^findings\.toml: is [\d,]+ bytes, over the 1,048,576 bytes \(1 MiB\) a priors file may hold")
+
+
+def test_the_diary_settings_are_backed_and_in_range():
+    settings = load_priors().diary
+    assert {"experience_days", "persisting_weeks", "experiment_effect", "experiment_probability"} <= set(settings)
+    for s in settings.values():
+        assert s.rationale and s.source and s.unit in ("days", "weeks", "share", "count"), s.id
+        assert s.low <= s.value <= s.high, s.id
+        if s.unit == "share":
+            assert 0 <= s.low and s.high <= 1, s.id
+
+
+@pytest.mark.parametrize("old, new, words", [
+    ('unit = "weeks"', 'unit = "days"', [r"diary\.toml: \[persisting_weeks\]\.unit", "must be 'weeks'"]),
+    ("[persisting_share]\nvalue = 0.5", "[persisting_share]\nvalue = 1.5", [r"\[persisting_share\]", "0 to 1"]),
+    ("[experience_days]\nvalue = 10", "[experience_days]\nvalue = 50", [r"\[experience_days\]", "outside its range"]),
+    ("[experiment_phases]", "[experiment_stages]", [r"diary\.toml", "experiment_phases|experiment_stages"]),
+])
+def test_a_bad_diary_setting_is_refused_by_name(priors_copy, old, new, words):
+    edit(priors_copy, "diary.toml", old, new)
+    refused(priors_copy, *words)
