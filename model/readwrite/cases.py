@@ -15,20 +15,36 @@ from ..ranking import RESULT_KEYS
 from ..vocabulary import Vocabulary
 
 MAX_CASE_BYTES = 1_000_000
+MAX_TEXT_BYTES = 50_000_000  # a diary CSV: decades of days fit in a few MB
 EXAMPLE = '{"caffeine": "high"}'
 
 
 def read_case_file(path: str) -> dict:
     """A case from a JSON object in a file ('-' = standard input), size-limited."""
+    raw = read_bytes(path, MAX_CASE_BYTES + 1, "the case file")
+    return parse_case_json(raw, "standard input" if path == "-" else path)
+
+
+def read_bytes(path: str, limit: int, what: str) -> bytes:
+    """Up to `limit` bytes of a file ('-' = standard input); a file that cannot be read is bad input."""
     try:
         if path == "-":
-            raw = read_stdin_bytes(MAX_CASE_BYTES + 1)
-        else:
-            with open(path, "rb") as handle:
-                raw = handle.read(MAX_CASE_BYTES + 1)
+            return read_stdin_bytes(limit)
+        with open(path, "rb") as handle:
+            return handle.read(limit)
     except OSError as exc:
-        raise InputError(f"{path}: cannot read the case file ({exc.strerror or exc})") from None
-    return parse_case_json(raw, "standard input" if path == "-" else path)
+        raise InputError(f"{path}: cannot read {what} ({exc.strerror or exc})") from None
+
+
+def read_text(path: str, limit: int = MAX_TEXT_BYTES, what: str = "the file") -> str:
+    """A UTF-8 text file ('-' = standard input) of at most `limit` bytes."""
+    raw = read_bytes(path, limit + 1, what)
+    if len(raw) > limit:
+        raise InputError(f"{path}: {what} is larger than {limit // 1_000_000} MB; is it the right file?")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: {what} is not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
 
 
 def read_stdin_bytes(limit: int) -> bytes:
