@@ -3,13 +3,16 @@ analyses (`rank(case, detail=True)`), tables of cases (`rank_frame`) and session
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from .analyses import add_detail
 from .batch import rank_frame
+from .diary import Diary, combine_triage
 from .priors import apply_overrides
 from .ranking import RANKERS, BaseRanker, Ranking
+from .triage import Triage
 
 
 class Ranker(BaseRanker):
@@ -34,6 +37,19 @@ class Ranker(BaseRanker):
         if not overrides:
             return self
         return RANKERS.get(Ranker, self.priors.with_values(apply_overrides(self.priors, overrides)))
+
+    def personalised(self, diary: Diary) -> Ranker:
+        """A ranker whose trigger strengths (and twitching background) are this person's, learned
+        from their diary (`diary.learn`); links without enough days keep the hand-set value.
+        Inference stays exact: it is this ranker's network with those numbers changed."""
+        return self.with_overrides(diary.learn(self).overrides())
+
+    def rank_with_diary(self, case: Mapping[str, str], diary: Diary, detail: bool = False) -> Ranking:
+        """`rank --diary`: the case ranked by the personalised ranker, its triage combined with
+        the diary's own (warning signs on any day, twitching persisting despite cutting back)."""
+        ranking = self.personalised(diary).rank(case, detail=detail)
+        level, reasons = combine_triage(ranking.triage.level, ranking.triage.reasons, diary.triage(self))
+        return replace(ranking, triage=Triage(level, reasons))
 
 
 def load_ranker(priors_dir: str | Path | None = None) -> Ranker:
