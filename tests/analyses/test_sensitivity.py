@@ -2,7 +2,6 @@
 import pytest
 
 from model.analyses import sensitivity
-from tests.support.cases import quiet
 
 
 @pytest.fixture(scope="module")
