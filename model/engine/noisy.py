@@ -123,9 +123,10 @@ PRODUCT_ATOL = 1e-15
 PARALLEL_ROWS = 8192  # batches at least this large are split across threads
 PARALLEL_ROWS_PER_ROW_TABLES = 256  # the same when unit priors are computed per row (costlier rows)
 CHUNK_ROWS = 32768
+MIN_CHUNK_ROWS = 128  # rows split across threads go in chunks of at least this many (about 4 per thread)
 ROW_BLOCK = 128  # rows whose unit priors are evaluated together (vectorised over the rows)
 ROWS_AT_ONCE = 4096  # rows whose unit priors are held at once (per thread) when not cached
-ROW_CACHE_BYTES = 1 << 25  # per-row unit priors kept per set of prepared tables (32 MiB)
+ROW_CACHE_BYTES = 1 << 23  # per-row unit priors kept per set of prepared tables (8 MiB)
 
 NEG, POS = 0, 1  # item kinds: per-cause factors only / one bit of the chain
 TINY = 2.0 ** -600
@@ -840,12 +841,16 @@ class NoisyKernel:
         self._net = np.array(header + body, dtype=np.int64)
 
     # ------------------------------------------------------------------ parameters
-    def _items_for(self, tables: dict) -> np.ndarray:
-        """(R, item floats) from the network's finding tables, or per-row ones in `tables`."""
+    def _items_for(self, tables: dict, observed: np.ndarray | None = None) -> np.ndarray:
+        """(R, item floats) from the network's finding tables, or per-row ones in `tables`.
+        observed: per finding, whether some evidence row observes it; the items of the others
+        (barren: never read) are left zero unless their table is dense (then checked)."""
         rows = _rows_of(tables, [f.name for f in self.findings])
-        out = np.empty((rows, max(self._item_size, 1)))
-        for f, at in zip(self.findings, self._item_at, strict=True):
+        out = np.zeros((rows, max(self._item_size, 1)))
+        for i, (f, at) in enumerate(zip(self.findings, self._item_at, strict=True)):
             own = f.name not in tables
+            if observed is not None and not observed[i] and not own and hasattr(tables[f.name], "leak_cdf"):
+                continue
             table = self.spec.variables[f.name].table[None] if own else tables[f.name]
             items = _finding_items(f, table, strict=own)
             out[:, at:at + items.shape[1]] = items
@@ -898,34 +903,41 @@ class NoisyKernel:
             item_f, cpt_t, phi = tables.item_f, tables.cpt_t, tables.phi
             cache = tables.cache if tables.rows == n else None
         elif tables:
-            item_f, cpt_t, phi = self._row_params(tables, n)
+            item_f, cpt_t, phi = self._row_params(tables, n, ev)
         else:
             item_f, cpt_t, phi = self._item_f, self._cpt_t, self._phi
         stacked = np.empty((n, 2 * len(self.queries)))
         log_e = np.empty(n)
-        phi_rows = _NO_ROWS
+        phi_rows, key, fill = _NO_ROWS, b"", False
         if not phi.size and n:  # unit priors per row: the evidence is read before the kernel checks it
             self._check(ev)
-            if cache is not None:
-                phi_rows = self._cached_rows(cache, cpt_t, ev)
-        parallel = n >= (PARALLEL_ROWS if phi.size else PARALLEL_ROWS_PER_ROW_TABLES) and JIT and _threads() > 1
-        if parallel:
-            step = max(min(CHUNK_ROWS, -(-n // _threads())), 1)
-            jobs = [_pool().submit(self._run, item_f, cpt_t, phi, phi_rows, ev, lo, min(lo + step, n), stacked, log_e)
-                    for lo in range(0, n, step)]
-            for job in jobs:
-                job.result()
+            key = self._cache_key(cache, ev)
+            if key and cache is not None:
+                got = cache.get(key)
+                if got is None:  # filled by the jobs below, each its rows
+                    phi_rows, fill = np.empty((n, max(self._phi_row_size, 1))), True
+                else:
+                    phi_rows = got
+        args = (item_f, cpt_t, phi, phi_rows, fill, ev)
+        if n >= (PARALLEL_ROWS if phi.size else PARALLEL_ROWS_PER_ROW_TABLES) and JIT and _threads() > 1:
+            step = min(CHUNK_ROWS, max(MIN_CHUNK_ROWS, -(-n // (4 * _threads()))))
+            _shared_work([(self._run, (*args, lo, min(lo + step, n), stacked, log_e)) for lo in range(0, n, step)])
         else:
-            self._run(item_f, cpt_t, phi, phi_rows, ev, 0, n, stacked, log_e)
+            self._run(*args, 0, n, stacked, log_e)
+        if fill and cache is not None:
+            cache.put(key, phi_rows)
         return Posterior(stacked, self.columns, log_e, log_e == -np.inf)
 
-    def _run(self, item_f, cpt_t, phi, phi_rows, ev, lo, hi, stacked, log_e) -> None:
-        """The per-row kernel on rows lo..hi, with this thread's scratch arrays; the unit
-        priors of these rows computed first (ROWS_AT_ONCE at a time) unless given."""
+    def _run(self, item_f, cpt_t, phi, phi_rows, fill, ev, lo, hi, stacked, log_e) -> None:
+        """The per-row kernel on rows lo..hi, with this thread's scratch arrays. Per-row unit
+        priors: read from phi_rows (all rows), or computed there first (fill), or computed
+        here ROWS_AT_ONCE rows at a time (phi_rows is _NO_ROWS)."""
         scratch = getattr(self._local, "scratch", None)
         if scratch is None:
             scratch = self._local.scratch = (np.empty(self._scratch_sizes[0]),
                                              np.empty(self._scratch_sizes[1], dtype=np.int64))
+        if fill:
+            self._phi_rows(cpt_t, ev, lo, hi, phi_rows[lo:hi])
         if phi.size or phi_rows is not _NO_ROWS:
             bad = _infer_rows(self._net, item_f, phi, phi_rows, 0, ev, lo, hi, stacked, log_e, self._out_of, *scratch)
         else:
@@ -945,9 +957,10 @@ class NoisyKernel:
         if bad.any():
             raise ValueError(f"evidence row {int(np.argmax(bad))}: a state index out of range (-1 = unknown)")
 
-    def _phi_rows(self, cpt_t: np.ndarray, ev: np.ndarray, lo: int, hi: int) -> np.ndarray:
-        """(hi - lo, phi row size): every unit's prior for rows lo..hi, rows grouped by the
-        evidence of the units' context and cutset (one group when they share it)."""
+    def _phi_rows(self, cpt_t: np.ndarray, ev: np.ndarray, lo: int, hi: int, out: np.ndarray | None = None):
+        """(hi - lo, phi row size), into `out` if given: every unit's prior for rows lo..hi,
+        rows grouped by the evidence of the units' context and cutset (one group when they
+        share it)."""
         block = ev[lo:hi, self._pattern_cols]
         if not block.shape[1] or (block == block[:1]).all():
             order = np.arange(lo, hi, dtype=np.int64)
@@ -957,28 +970,27 @@ class NoisyKernel:
             inverse = inverse.ravel()
             order = lo + np.argsort(inverse, kind="stable").astype(np.int64)
             starts = np.concatenate([[0], np.cumsum(np.bincount(inverse))]).astype(np.int64)
-        out = np.empty((hi - lo, max(self._phi_row_size, 1)))
+        if out is None:
+            out = np.empty((hi - lo, max(self._phi_row_size, 1)))
         _phi_rows(self._net, cpt_t, ev, order, starts, out, lo)
         return out
 
-    def _cached_rows(self, cache: _RowCache, cpt_t: np.ndarray, ev: np.ndarray) -> np.ndarray:
-        """The unit priors of every row of prepared tables for one evidence pattern shared
-        by all rows (the analyses' calls), from the tables' cache or computed and kept;
-        _NO_ROWS when the rows do not share one or the result would not fit the cache."""
+    def _cache_key(self, cache: _RowCache | None, ev: np.ndarray) -> bytes:
+        """The cache key of the rows' evidence pattern when the per-row unit priors of all the
+        rows can be kept in `cache` (prepared tables, one evidence pattern shared by every row:
+        the analyses' calls, and a fit within the cache's limit), else b""."""
+        if cache is None or ev.shape[0] * max(self._phi_row_size, 1) * 8 > cache.limit:
+            return b""
         block = ev[:, self._pattern_cols]
-        if not (block == block[:1]).all() or ev.shape[0] * self._phi_row_size * 8 > cache.limit:
-            return _NO_ROWS
-        key = block[0].tobytes()
-        rows = cache.get(key)
-        if rows is None:
-            rows = self._phi_rows(cpt_t, ev, 0, ev.shape[0])
-            cache.put(key, rows)
-        return rows
+        if not (block == block[:1]).all():
+            return b""
+        return b"p" + block[0].tobytes()
 
-    def _row_params(self, tables: dict, n: int):
+    def _row_params(self, tables: dict, n: int, ev: np.ndarray | None = None):
         """Item, table and prior arrays for per-row tables (rows: n or 1): item floats (R, .),
         tables (table floats, R) and the unit priors per evidence pattern when they can be
-        precomputed (one row), else an empty array (priors per row, `_phi_rows`)."""
+        precomputed (one row), else an empty array (priors per row, `_phi_rows`). ev: the
+        evidence they are for (None: any), whose unobserved findings need no items."""
         unknown = [k for k in tables if k not in self.spec.variables]
         if unknown:
             raise KeyError(f"tables for unknown variables {unknown}")
@@ -986,7 +998,8 @@ class NoisyKernel:
         if rows not in (1, n):
             raise ValueError(f"per-row tables have {rows} rows for {n} evidence rows")
         names = {f.name for f in self.findings}
-        item_f = self._items_for({k: t for k, t in tables.items() if k in names}) \
+        observed = None if ev is None else np.asarray((ev[:, [f.col for f in self.findings]] >= 0).any(axis=0))
+        item_f = self._items_for({k: t for k, t in tables.items() if k in names}, observed) \
             if any(k in names for k in tables) else self._item_f
         rest = {k: t for k, t in tables.items() if k in self._cpt_at}
         if not rest:
@@ -1041,6 +1054,40 @@ def _threads() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover
         return os.cpu_count() or 1
+
+
+def _shared_work(tasks: list) -> None:
+    """Run the tasks (function, args) on this thread and the pool's: each thread takes the
+    next task not yet taken, so a pool thread that gets no core leaves its share to the
+    others (the calling thread never waits for a helper that has not started). The first
+    task's exception, in task order, is raised once all have run."""
+    lock = threading.Lock()
+    taken = [0]
+    done = [threading.Event() for _ in tasks]
+    errors: list[BaseException | None] = [None] * len(tasks)
+
+    def work() -> None:
+        while True:
+            with lock:
+                i = taken[0]
+                taken[0] += 1
+            if i >= len(tasks):
+                return
+            try:
+                tasks[i][0](*tasks[i][1])
+            except BaseException as exc:  # noqa: BLE001 - re-raised by the caller
+                errors[i] = exc
+            finally:
+                done[i].set()
+
+    for _ in range(min(_threads(), len(tasks)) - 1):
+        _pool().submit(work)
+    work()
+    for event in done:
+        event.wait()
+    for exc in errors:
+        if exc is not None:
+            raise exc
 
 
 def _pool() -> ThreadPoolExecutor:
