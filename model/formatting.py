@@ -13,7 +13,8 @@ from datetime import date
 
 
 def percent(p: float) -> str:
-    """A probability as a short percentage: 64%, 6.4%, 0.064%, 0% only for exactly zero."""
+    """A probability as a short percentage: 64%, 6.4%, 0.064%, 'under 0.0001%' below one in a
+    million (never in scientific notation), 0% only for exactly zero."""
     _check(p)
     if p >= 0.1:
         return f"{100 * p:.0f}%"
@@ -21,6 +22,8 @@ def percent(p: float) -> str:
         return f"{100 * p:.1f}%"
     if p == 0:
         return "0%"
+    if p < 1e-6:
+        return "under 0.0001%"
     return f"{100 * p:.2g}%"
 
 

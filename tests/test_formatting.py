@@ -18,7 +18,7 @@ def test_natural_frequencies():
 
 
 @pytest.mark.parametrize("p, shown", [(0.6458, "65%"), (0.1, "10%"), (0.0999, "10.0%"), (0.064, "6.4%"),
-                                      (0.01, "1.0%"), (0.00064, "0.064%"), (1e-9, "1e-07%"), (0.0, "0%"), (1.0, "100%")])
+                                      (0.01, "1.0%"), (0.00064, "0.064%"), (1e-9, "under 0.0001%"), (1.2e-6, "0.00012%"), (0.0, "0%"), (1.0, "100%")])
 def test_percent_keeps_two_significant_figures_below_ten_percent(p, shown):
     assert percent(p) == shown
 
