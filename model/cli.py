@@ -327,8 +327,12 @@ def _diary_add(args) -> int:
     with _diary_to_write(args.file) as diary:
         diary.add(day, case)
         print(f"twitch-causes: saved {day.isoformat()} ({len(case)} answer{'s' if len(case) != 1 else ''}) in "
-              f"{diary.path}; {len(diary)} days logged", file=sys.stderr)
+              f"{diary.path}; {_days(len(diary))} logged", file=sys.stderr)
     return 0
+
+
+def _days(n: int) -> str:
+    return f"{n:,} day" + ("" if n == 1 else "s")
 
 
 def _diary_list(args) -> int:
@@ -355,7 +359,7 @@ def _diary_learn(args) -> int:
     if args.json:
         print(json.dumps(learned.to_dict(), indent=2, allow_nan=False))
         return 0
-    print(f"{learned.learned.days} days logged.")
+    print(f"{_days(learned.learned.days)} logged.")
     shown = sorted((s for s in learned.triggers if s.days_exposed), key=lambda s: -s.personal)
     print("Your own triggers, against most people's:" if shown else "No trigger logged yet.")
     for s in shown:
@@ -381,7 +385,7 @@ def _diary_export(args) -> int:
             [{"date": d.isoformat(), "case": c} for d, c in diary.entries()], indent=2, ensure_ascii=False) + "\n"
         written = write_file(args.output, data, source=diary.path)
         count = len(diary)
-    print(f"twitch-causes: wrote {count} days to {written} (it holds health answers: created with your umask)",
+    print(f"twitch-causes: wrote {_days(count)} to {written} (it holds health answers: created with your umask)",
           file=sys.stderr)
     return 0
 
@@ -390,7 +394,7 @@ def _diary_import(args) -> int:
     days = from_csv(read_text(args.source, what="the diary CSV"), _ranker(args).vocabulary)
     with _diary_to_write(args.file) as diary:
         added = diary.add_many(days)
-        print(f"twitch-causes: added {added} days to {diary.path}; {len(diary)} days logged", file=sys.stderr)
+        print(f"twitch-causes: added {_days(added)} to {diary.path}; {_days(len(diary))} logged", file=sys.stderr)
     return 0
 
 
