@@ -50,3 +50,22 @@ def write_csv(ranker, path: Path, n: int, seed: int, mask: float = 0.4, uniform:
         for k, start in enumerate(range(0, n, BLOCK)):
             block = case_frame(ranker, min(BLOCK, n - start), seed * 1_000_003 + k, mask, uniform)
             block.to_csv(out, header=False, index=False, lineterminator="\n")
+
+
+def worst_cases(ranker) -> dict[str, dict[str, str]]:
+    """Every finding at its worst grade (the last of a graded finding's order; the abnormal
+    state of a lab or fever), once with every answer hidden and once with every answer
+    observed at its last state (the strongest exposure, the oldest age band)."""
+    vocab = ranker.vocabulary
+    engine = ranker.engine
+    spec = ranker.spec
+    graded = {f.name: spec.variables[f.name].states[f.order[-1]]
+              for f in getattr(engine, "findings", ()) if f.kind == "product"}
+    findings: dict[str, str] = {}
+    for name, inp in vocab.inputs.items():
+        if vocab.role_of(name) != "finding":
+            continue
+        mild = [s for s in inp.states if s in ("no", "none", "normal")]
+        findings[name] = graded.get(name) or next(s for s in inp.states if s not in mild)
+    answers = {name: inp.states[-1] for name, inp in vocab.inputs.items() if vocab.role_of(name) == "answer"}
+    return {"answers hidden": findings, "answers observed": {**answers, **findings}}

@@ -1,4 +1,8 @@
-"""The two reference methods, each built once and then only given new evidence.
+"""The reference methods, each built once and then only given new evidence.
+
+- the junction tree: the project's engine before issue 12 (`model.engine.Engine`, built
+  as `Engine(ranker.spec, queries=ranker.causes)`), behind the same ranker, so that
+  `rank()` and `rank_frame` through it differ from the project's only by the engine.
 
 - pgmpy: `VariableElimination` on `ranker.network`, all cause marginals in one
   `query(..., joint=False)` per case.
@@ -31,6 +35,25 @@ from pathlib import Path  # noqa: E402
 import numpy as np  # noqa: E402
 
 warnings.filterwarnings("ignore", category=FutureWarning)
+
+
+def junction_tree_ranker(ranker):
+    """A `model.Ranker` on the same priors, tables and spec whose engine is the junction
+    tree: today's `rank()` / `rank_frame` pipeline with the engine of before issue 12."""
+    from model import Ranker
+    from model.engine import Engine
+    from model.ranking import Compiled
+
+    class JunctionTreeRanker(Ranker):
+        def __init__(self):
+            super().__init__(ranker.priors)
+            self._jt = Compiled(ranker.tables, ranker.spec, Engine(ranker.spec, queries=ranker.causes))
+
+        @property
+        def compiled(self) -> Compiled:
+            return self._jt
+
+    return JunctionTreeRanker()
 
 
 class PgmpyReference:

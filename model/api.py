@@ -2,14 +2,17 @@
 analyses (`rank(case, detail=True)`), tables of cases (`rank_frame`) and session overrides."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from .analyses import add_detail
 from .batch import rank_frame
+from .diary import Diary, combine_triage
 from .priors import apply_overrides
 from .ranking import RANKERS, BaseRanker, Ranking
+from .triage import Triage
 
 
 class Ranker(BaseRanker):
@@ -21,10 +24,12 @@ class Ranker(BaseRanker):
         ranking = super().rank(case)
         return add_detail(self, ranking) if detail else ranking
 
-    def rank_frame(self, frame: Any, errors: str = "raise", chunk: int | None = None) -> Any:
-        """Rank a pandas DataFrame (or, lazily, a Dask DataFrame) of cases; `chunk` rows per
-        engine call (default model.batch.CHUNK); see model.batch."""
-        return rank_frame(self, frame, errors=errors, chunk=chunk)
+    def rank_frame(self, frame: Any, errors: str = "raise", chunk: int | None = None,
+                   ignore: Iterable[Hashable] = ()) -> Any:
+        """Rank a pandas DataFrame (or, lazily, a Dask DataFrame) of cases; columns name input ids
+        (case and spaces aside), and any other column must be named in `ignore` (else InputError);
+        `chunk` rows per engine call (default model.batch.CHUNK); see model.batch."""
+        return rank_frame(self, frame, errors=errors, chunk=chunk, ignore=ignore)
 
     def with_overrides(self, overrides: Mapping[str, float]) -> Ranker:
         """A ranker with some hand-set numbers changed (files untouched); numbers that break a
@@ -32,6 +37,19 @@ class Ranker(BaseRanker):
         if not overrides:
             return self
         return RANKERS.get(Ranker, self.priors.with_values(apply_overrides(self.priors, overrides)))
+
+    def personalised(self, diary: Diary) -> Ranker:
+        """A ranker whose trigger strengths (and twitching background) are this person's, learned
+        from their diary (`diary.learn`); links without enough days keep the hand-set value.
+        Inference stays exact: it is this ranker's network with those numbers changed."""
+        return self.with_overrides(diary.learn(self).overrides())
+
+    def rank_with_diary(self, case: Mapping[str, str], diary: Diary, detail: bool = False) -> Ranking:
+        """`rank --diary`: the case ranked by the personalised ranker, its triage combined with
+        the diary's own (warning signs on any day, twitching persisting despite cutting back)."""
+        ranking = self.personalised(diary).rank(case, detail=detail)
+        level, reasons = combine_triage(ranking.triage.level, ranking.triage.reasons, diary.triage(self))
+        return replace(ranking, triage=Triage(level, reasons))
 
 
 def load_ranker(priors_dir: str | Path | None = None) -> Ranker:

@@ -15,8 +15,12 @@ def validate_case(case, vocab: Vocabulary) -> dict[str, str]:
     """
     if not isinstance(case, Mapping):
         raise InputError(f"a case must be a mapping of input id to state name, got {type(case).__name__}")
+    valid = vocab.valid_states
     clean: dict[str, str] = {}
     for key, value in case.items():
+        if key.__class__ is str and value.__class__ is str and value in valid.get(key, ()):
+            clean[key] = value  # the common case, checked at the cost of two lookups
+            continue
         check_input(key, vocab)
         clean[key] = check_state(key, value, vocab)
     return clean
@@ -26,7 +30,7 @@ def check_input(key, vocab: Vocabulary) -> None:
     if isinstance(key, str) and key in vocab.inputs:
         return
     valid = list(vocab.inputs)
-    hint = _suggest(key, valid)
+    hint = suggest(key, valid)
     raise InputError(f"unknown input {_show(key)}{hint}; valid inputs: {', '.join(valid)}")
 
 
@@ -36,11 +40,12 @@ def check_state(key: str, value, vocab: Vocabulary) -> str:
         return value
     if not isinstance(value, str):
         raise InputError(f"input {key!r}: the state must be a string, got {_show(value)}; valid states: {', '.join(states)}")
-    hint = _suggest(value, states)
+    hint = suggest(value, states)
     raise InputError(f"input {key!r}: unknown state {_show(value)}{hint}; valid states: {', '.join(states)}")
 
 
-def _suggest(word, options) -> str:
+def suggest(word, options) -> str:
+    """' (did you mean 'x'?)' for the option closest to `word`, or ''."""
     if not isinstance(word, str):
         return ""
     lowered = {o.lower(): o for o in options}

@@ -9,10 +9,12 @@
 from __future__ import annotations
 
 import math
+from datetime import date
 
 
 def percent(p: float) -> str:
-    """A probability as a short percentage: 64%, 6.4%, 0.064%, 0% only for exactly zero."""
+    """A probability as a short percentage: 64%, 6.4%, 0.064%, 'under 0.0001%' below one in a
+    million (never in scientific notation), 0% only for exactly zero."""
     _check(p)
     if p >= 0.1:
         return f"{100 * p:.0f}%"
@@ -20,6 +22,8 @@ def percent(p: float) -> str:
         return f"{100 * p:.1f}%"
     if p == 0:
         return "0%"
+    if p < 1e-6:
+        return "under 0.0001%"
     return f"{100 * p:.2g}%"
 
 
@@ -55,3 +59,8 @@ def one_in(p: float) -> int:
 def _check(p: float) -> None:
     if not isinstance(p, (int, float)) or not math.isfinite(p) or p < 0 or p > 1:
         raise ValueError(f"not a probability: {p!r}")
+
+
+def day_words(day: date, year: bool = True) -> str:
+    """A date as people write it: '3 November 2026' (no leading zero), or '3 November'."""
+    return f"{day.day} {day:%B}" + (f" {day.year}" if year else "")

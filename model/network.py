@@ -15,6 +15,7 @@ the priors' own values.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -61,15 +62,18 @@ class NoisyTable:
         return np.clip(out, 0.0, 1.0)
 
 
-def node_tables(priors: Priors, values: np.ndarray | None = None) -> dict[str, NoisyTable | np.ndarray]:
-    """Each node's table for every row of `values` (shape (R, P) or (P,); default: the priors).
+def node_tables(priors: Priors, values: np.ndarray | None = None,
+                only: Iterable[str] | None = None) -> dict[str, NoisyTable | np.ndarray]:
+    """Each node's table for every row of `values` (shape (R, P) or (P,); default: the priors);
+    `only`: just these nodes.
 
     Prior nodes give an array (R, card); others a `NoisyTable`.
     """
     vals = np.atleast_2d(priors.values if values is None else np.asarray(values, dtype=float))
     cards = {n: len(node.states) for n, node in priors.nodes.items()}
     out: dict[str, NoisyTable | np.ndarray] = {}
-    for name, node in priors.nodes.items():
+    wanted = priors.nodes if only is None else {n: priors.nodes[n] for n in only}
+    for name, node in wanted.items():
         if node.model == "prior":
             table = vals[:, [node.prior[s] for s in range(len(node.states))]]
             table = np.clip(table, 0.0, None)

@@ -13,15 +13,17 @@ reference every probability agrees with to 1e-9.
 from __future__ import annotations
 
 import json
+import math
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeVar
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .engine import InferenceEngine, NetworkSpec, Posterior, Variable, compile_engine
 from .errors import ImpossibleEvidenceError
@@ -37,9 +39,62 @@ if TYPE_CHECKING:
 R = TypeVar("R", bound="BaseRanker")
 T = TypeVar("T")
 
+TIE = 1e-12  # probabilities (or scores) this close are tied, and then ordered by id
 
-@dataclass(frozen=True)
-class CauseProbability:
+
+def ranked_order(values: ArrayLike, ids: Sequence[str], tie: float = TIE) -> np.ndarray:
+    """Column positions of `values` ((k,) or (n, k), one row per ranking), highest first.
+
+    The one rule for every ranked list of the project (causes, what-if entries, next
+    questions, and each prior draw of the analyses): values within `tie` of the one
+    ranked just above are tied, and tied entries are ordered by id. NaN ranks last.
+    Returns (n, k), or (k,) for a 1-d input."""
+    v = np.asarray(values, dtype=float)
+    flat = v.ndim == 1
+    if flat and len(ids) == v.shape[0]:  # one ranking: the same rule in plain Python (cheaper for one row)
+        return np.array(_ranked_row(v.tolist(), ids, tie), dtype=np.intp)
+    v = np.atleast_2d(v)
+    v = np.where(np.isnan(v), -np.inf, v)
+    if v.shape[1] != len(ids):
+        raise ValueError(f"{v.shape[1]} values for {len(ids)} ids")
+    by_value = np.argsort(-v, axis=1, kind="stable")
+    sorted_v = np.take_along_axis(v, by_value, axis=1)
+    with np.errstate(invalid="ignore"):  # -inf - -inf: NaN, i.e. tied
+        drop = -np.diff(sorted_v, axis=1) > tie
+    group = np.concatenate([np.zeros((v.shape[0], 1), dtype=np.intp), np.cumsum(drop, axis=1)], axis=1)
+    id_rank = np.empty(len(ids), dtype=np.intp)
+    id_rank[sorted(range(len(ids)), key=lambda j: ids[j])] = np.arange(len(ids))
+    within = np.lexsort((id_rank[by_value], group), axis=1)
+    order = np.take_along_axis(by_value, within, axis=1)
+    return order[0] if flat else order
+
+
+def _ranked_row(values: list[float], ids: Sequence[str], tie: float) -> list[int]:
+    """`ranked_order` for one row: by value, highest first (NaN last); a value within `tie` of
+    the one just above joins its group; each group in id order."""
+    key = [-math.inf if math.isnan(x) else x for x in values]
+    by_value = sorted(range(len(key)), key=lambda j: -key[j])
+    out: list[int] = []
+    group: list[int] = []
+    for j in by_value:
+        if group and not key[group[-1]] - key[j] <= tie:  # a drop larger than `tie` (or -inf - -inf: tied)
+            out += sorted(group, key=ids.__getitem__) if len(group) > 1 else group
+            group = []
+        group.append(j)
+    return out + (sorted(group, key=ids.__getitem__) if len(group) > 1 else group)
+
+
+def ranked(items: Sequence[T], value: Callable[[T], float], ident: Callable[[T], str]) -> list[T]:
+    """`items` highest `value` first, ties (within `TIE`) by `ident`: `ranked_order` for objects."""
+    if not items:
+        return []
+    order = ranked_order([value(i) for i in items], [ident(i) for i in items])
+    return [items[j] for j in order]
+
+
+class CauseProbability(NamedTuple):
+    """One cause of a ranking: its id, its label and P(cause present | answers)."""
+
     id: str
     label: str
     probability: float
@@ -60,12 +115,17 @@ class RankingDetail(Protocol):
         ...
 
 
+# Every top-level key of a ranking's JSON (`Ranking.to_dict()`, with `detail=True` too): a
+# saved result is recognised by these keys alone (model/readwrite/cases.py).
+RESULT_KEYS = frozenset({"triage", "high_priority", "causes", "evidence", "how_sure", "what_if", "next_questions"})
+
+
 @dataclass(frozen=True)
 class Ranking:
     """One case's result; `to_dict()` is the JSON shape of the public interface."""
 
     evidence: dict[str, str]
-    causes: tuple[CauseProbability, ...]  # highest first, ties by id
+    causes: tuple[CauseProbability, ...]  # highest first, ties (within TIE) by id
     high_priority: CauseProbability
     base_rate: float  # the high-priority node's probability for the person's age alone
     triage: Triage
@@ -192,14 +252,22 @@ class BaseRanker:
 
     def present(self, post: Posterior) -> np.ndarray:
         """(n, causes) P(cause present) from an engine result, in `self.causes` order."""
-        return post.stacked[:, [post.columns[c].start + 1 for c in self.causes]]  # state 1 = present
+        return post.stacked[:, self._present_columns(post.columns)]
+
+    def _present_columns(self, columns: Mapping[str, slice]) -> list[int]:
+        """The 'present' column of each cause (state 1), for an engine's column layout."""
+        known = self.__dict__.get("_present_at")
+        if known is None or known[0] is not columns:
+            known = (columns, [columns[c].start + 1 for c in self.causes])
+            self.__dict__["_present_at"] = known
+        return known[1]
 
     def ranking(self, evidence: dict[str, str], probs: np.ndarray) -> Ranking:
         """The Ranking of one case from its posteriors (in `self.causes` order)."""
-        labels = self.priors.causes
-        causes = tuple(sorted((CauseProbability(c, labels[c], float(p)) for c, p in zip(self.causes, probs, strict=True)),
-                              key=lambda c: (-c.probability, c.id)))
-        hp = next(c for c in causes if c.id == self.high_priority)
+        labels, ids, hp_id = self.priors.causes, self.causes, self.high_priority
+        values = probs.tolist()
+        causes = tuple(CauseProbability(ids[j], labels[ids[j]], values[j]) for j in ranked_order(probs, ids))
+        hp = next(c for c in causes if c.id == hp_id)
         tri = triage(evidence, hp.probability, self.threshold("prompt_evaluation_above"),
                      self.threshold("see_doctor_above"))
         return Ranking(evidence, causes, hp, self.base_rate(evidence.get("age")), tri)
@@ -241,6 +309,7 @@ class RankerCache:
     def __init__(self, size: int = 16):
         self.size = size
         self._rankers: OrderedDict[tuple, BaseRanker] = OrderedDict()
+        self._resolved: dict[str | Path | None, Path] = {}  # the folders asked for, resolved once
         self._lock = threading.Lock()
 
     def get(self, cls: type[R], priors: Priors) -> R:
@@ -261,7 +330,11 @@ class RankerCache:
 
     def for_folder(self, cls: type[R], folder: str | Path | None = None) -> R:
         """The ranker of a priors folder with its files' numbers (read again when its content changes)."""
-        path = DEFAULT_PRIORS if folder is None else Path(folder).resolve()
+        path = self._resolved.get(folder) if isinstance(folder, (str, Path, type(None))) else None
+        if path is None:
+            path = DEFAULT_PRIORS if folder is None else Path(folder).resolve()
+            if len(self._resolved) < 256:
+                self._resolved[folder] = path
         digest = fingerprint(path)
         with self._lock:
             for (where, fp, _), ranker in reversed(self._rankers.items()):

@@ -11,7 +11,8 @@ high-priority posterior adds a level of its own:
                  else self_care )
 
 `triage` (one case, with reasons) and `triage_levels` (a matrix of cases) are both built
-from `RULES` and `decide`, so they cannot disagree. Reasons say what to do and how soon:
+from `RULES` and the rule above (`decide_one`, `decide`: one rule, a scalar and a vectorised
+form, checked against each other in tests/test_triage.py), so they cannot disagree. Reasons say what to do and how soon:
 emergency now, prompt evaluation within days, see a doctor at a routine appointment in
 the coming weeks.
 """
@@ -77,6 +78,12 @@ def decide(rule_level: np.ndarray, hp: np.ndarray, prompt_above, routine_above) 
     return np.maximum(rule_level, posterior).astype(np.intp)
 
 
+def decide_one(rule_level: int, hp: float, prompt_above: float, routine_above: float) -> int:
+    """`decide` for one case (the same rule, without arrays)."""
+    posterior = PROMPT if hp > prompt_above else SEE_DOCTOR if hp > routine_above else SELF_CARE
+    return max(rule_level, posterior)
+
+
 def rules_hit(evidence: Mapping[str, str]) -> list[Rule]:
     """The rules one case's answers hit, in `RULES` order."""
     return [r for r in RULES if evidence.get(r.input) == r.state]
@@ -87,7 +94,7 @@ def triage(evidence: Mapping[str, str], hp: float, prompt_above: float, routine_
     """Triage level and plain-word reasons for one case."""
     hits = rules_hit(evidence)
     rule_level = max((r.level for r in hits), default=SELF_CARE)
-    level = int(decide(np.array([rule_level]), np.array([hp]), prompt_above, routine_above)[0])
+    level = decide_one(rule_level, hp, prompt_above, routine_above)
     emergency = [r for r in hits if r.level == EMERGENCY]
     prompt = [r for r in hits if r.level == PROMPT]
     routine = [r for r in hits if r.level == SEE_DOCTOR]

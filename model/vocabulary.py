@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 VOCABULARY_FILE = Path(__file__).with_name("vocabulary.toml")
@@ -20,6 +20,9 @@ ABSENT, PRESENT = "absent", "present"
 CAUSE_STATES = (ABSENT, PRESENT)
 ANSWER_GROUPS = ("context", "exposure")
 FINDING_GROUPS = ("symptom", "lab")
+# The exposures that are medicines a person takes: triggers, but not ones to cut back on
+# their own (a doctor decides), unlike the lifestyle ones.
+MEDICINES = ("diuretic", "asthma_medication", "ssri", "ppi")
 
 
 @dataclass(frozen=True)
@@ -53,8 +56,18 @@ class Vocabulary:
     def exposures(self) -> list[Input]:
         return self.group("exposure")
 
+    @property
+    def lifestyle(self) -> list[Input]:
+        """The exposures a person can change themselves: all but the medicines."""
+        return [i for i in self.exposures if i.id not in MEDICINES]
+
     def group(self, name: str) -> list[Input]:
         return [i for i in self.inputs.values() if i.group == name]
+
+    @cached_property
+    def valid_states(self) -> dict[str, frozenset[str]]:
+        """Input id -> its state names (for checking answers quickly)."""
+        return {i: frozenset(spec.states) for i, spec in self.inputs.items()}
 
     def role_of(self, node: str) -> str:
         """'answer', 'cause' or 'finding' for an input id or a cause id; other nodes of the

@@ -9,8 +9,8 @@ from model.analyses import Detail
 
 
 def test_the_namespace_is_thin_and_documented():
-    assert set(model.__all__) == {"rank", "load_ranker", "Ranker", "Ranking", "InputError", "PriorsError",
-                                  "ImpossibleEvidenceError"}
+    assert set(model.__all__) == {"rank", "load_ranker", "Ranker", "Ranking", "Diary", "InputError", "PriorsError",
+                                  "ImpossibleEvidenceError"}  # interface.md: `from model import Diary, load_ranker`
     assert all(getattr(model, name).__doc__ for name in model.__all__)
 
 

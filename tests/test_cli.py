@@ -35,7 +35,7 @@ def test_rank_json_has_the_interface_shape_with_caffeine_first(capsys):
 def test_rank_table_is_readable(capsys):
     code, out, _ = run(capsys, "rank", "caffeine=high", "twitching=yes")
     assert code == 0
-    assert out.startswith("Triage: Self-care")
+    assert out.startswith("LIKELY BENIGN: EASE THE TRIGGERS")
     lines = out.splitlines()
     header = next(i for i, line in enumerate(lines) if line.startswith(" #"))
     assert "Caffeine" in lines[header + 1]
@@ -109,7 +109,7 @@ def test_batch_ranks_good_rows_and_reports_bad_ones(capsys, tmp_path):
                     ["c", "", "yes", "over_60"],
                     ["d", "none"],
                     ["e", "moderate", "no", "40_to_60"]])
-    code, _, err = run(capsys, "batch", str(src), "-o", str(dst), "--quiet")
+    code, _, err = run(capsys, "batch", str(src), "-o", str(dst), "--quiet", "--ignore-columns", "patient")
     assert code == 2
     assert "row 3:" in err and "'lots'" in err and "row 5:" in err and "2 bad rows" in err
     out = read_csv(dst)
@@ -130,7 +130,7 @@ def test_batch_strict_stops_and_writes_nothing(capsys, tmp_path):
 def test_batch_neutralises_formulas_and_handles_a_bom(capsys, tmp_path):
     src, dst = tmp_path / "in.csv", tmp_path / "out.csv"
     src.write_bytes("\ufeffnote,caffeine\r\n\"=cmd|' /C calc'!A0\",high\r\n+1,none\r\n@SUM(A1),\r\n-2,moderate\r\n".encode())
-    code, _, _ = run(capsys, "batch", str(src), "-o", str(dst), "--quiet")
+    code, _, _ = run(capsys, "batch", str(src), "-o", str(dst), "--quiet", "--ignore-columns", "note")
     assert code == 0
     notes = [r["note"] for r in read_csv(dst)]
     assert notes == ["'=cmd|' /C calc'!A0", "'+1", "'@SUM(A1)", "'-2"]
@@ -139,7 +139,7 @@ def test_batch_neutralises_formulas_and_handles_a_bom(capsys, tmp_path):
 def test_batch_survives_a_wrong_encoding(capsys, tmp_path):
     src, dst = tmp_path / "in.csv", tmp_path / "out.csv"
     src.write_bytes("note,caffeine\ncaf\xe9,high\nok,none\n".encode("latin-1"))
-    code, _, err = run(capsys, "batch", str(src), "-o", str(dst), "--quiet")
+    code, _, err = run(capsys, "batch", str(src), "-o", str(dst), "--quiet", "--ignore-columns", "note")
     assert code == 2 and "row 2" in err and "UTF-8" in err
     assert [r["note"] for r in read_csv(dst)] == ["ok"]
 
@@ -190,3 +190,148 @@ def test_sensitivity_json_and_table(capsys, ranker):
     assert code == 0 and len(out.strip().splitlines()) == 4 and "top ->" in out
     code, _, err = run(capsys, "sensitivity", "caffeine=lots")
     assert code == 2 and "valid states" in err
+
+
+# ------------------------------------------------------------------ issue 11, items 7, 10 and 15
+
+
+@pytest.mark.parametrize("argv, fragment", [
+    (["rank", "atrophy=yes", "atrophy=no"], "input 'atrophy' is given twice (atrophy=yes and atrophy=no)"),
+    (["rank", "atrophy=yes", " atrophy =yes"], "input 'atrophy' is given twice"),
+    (["sensitivity", "caffeine=high", "caffeine=none"], "input 'caffeine' is given twice"),
+])
+def test_an_input_given_twice_on_the_command_line_is_refused(capsys, argv, fragment):
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and fragment in err and out == ""
+
+
+def test_an_input_in_the_case_file_and_on_the_command_line_is_refused(capsys, tmp_path):
+    path = tmp_path / "case.json"
+    path.write_text('{"atrophy": "yes"}')
+    code, _, err = run(capsys, "rank", "--case", str(path), "atrophy=no")
+    assert code == 2 and f"input 'atrophy' is given both in {path} and as atrophy=no" in err
+
+
+def test_a_duplicated_key_in_a_json_case_exits_2(capsys, monkeypatch):
+    code, _, err = run(capsys, "rank", "--case", "-", stdin='{"atrophy":"yes","atrophy":"no"}', monkeypatch=monkeypatch)
+    assert code == 2 and "the key 'atrophy' appears more than once" in err
+    code, _, err = run(capsys, "rank", "--case", "-", stdin='{"atrophy":"yes","evidence":{}, "causes":[]}',
+                       monkeypatch=monkeypatch)
+    assert code == 2 and "but also 'atrophy'" in err
+
+
+def twitch_causes(args: str, **kw) -> subprocess.CompletedProcess:
+    """The installed command in a real shell (for redirections such as <&-)."""
+    from pathlib import Path
+
+    script = Path(sys.executable).with_name("twitch-causes")
+    return subprocess.run(["sh", "-c", f"exec '{script}' {args}"], capture_output=True, text=True, timeout=120, **kw)
+
+
+@pytest.mark.parametrize("args", ["rank --case - <&-", "sensitivity --case - <&-"])
+def test_a_closed_standard_input_is_a_plain_message(args):
+    result = twitch_causes(args)
+    assert result.returncode == 2, result.stderr
+    assert "standard input is closed" in result.stderr and "internal error" not in result.stderr
+
+
+@pytest.mark.parametrize("top", ["-3", "0", "x"])
+def test_sensitivity_top_must_be_a_positive_integer(capsys, top):
+    with pytest.raises(SystemExit) as exit_:
+        main(["sensitivity", "--top", top, "caffeine=high"])
+    assert exit_.value.code == 2 and "--top: must be a positive integer" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------ the diary and the report
+def test_diary_commands_of_the_interface(capsys, tmp_path, monkeypatch):
+    monkeypatch.delenv("TWITCH_CAUSES_DIARY_KEY", raising=False)
+    path = str(tmp_path / "d.sqlite3")
+    for day, answers in (("2026-11-01", ["caffeine=high", "twitching=yes"]), ("2026-11-02", ["twitching=no"]),
+                         ("2026-11-01", ["caffeine=high", "twitching=yes", "sleep=poor"])):
+        code, _, err = run(capsys, "diary", "--file", path, "add", day, *answers)
+        assert code == 0 and f"saved {day}" in err
+    code, out, _ = run(capsys, "diary", "--file", path, "list", "--json")
+    assert code == 0
+    assert json.loads(out) == [{"date": "2026-11-01", "case": {"caffeine": "high", "sleep": "poor", "twitching": "yes"}},
+                               {"date": "2026-11-02", "case": {"twitching": "no"}}]
+    code, out, _ = run(capsys, "diary", "--file", path, "list")
+    assert code == 0 and out.splitlines()[0].startswith("2026-11-01  ")
+    code, out, _ = run(capsys, "diary", "--file", path, "learn", "--json")
+    assert code == 0 and json.loads(out)["days"] == 2
+    code, out, _ = run(capsys, "diary", "--file", path, "learn")
+    assert code == 0 and "2 days logged" in out and "What the diary says: Self-care" in out
+    csv_path = tmp_path / "days.csv"
+    assert run(capsys, "diary", "--file", path, "export", "-o", str(csv_path))[0] == 0
+    copy = str(tmp_path / "copy.sqlite3")
+    code, _, err = run(capsys, "diary", "--file", copy, "import", str(csv_path))
+    assert code == 0 and "added 2 days" in err
+    assert run(capsys, "diary", "--file", copy, "list", "--json")[1] == run(capsys, "diary", "--file", path, "list",
+                                                                            "--json")[1]
+    json_path = tmp_path / "days.json"
+    assert run(capsys, "diary", "--file", path, "export", "-o", str(json_path))[0] == 0
+    assert json.loads(json_path.read_text())[0]["date"] == "2026-11-01"
+    code, _, err = run(capsys, "diary", "--file", copy, "delete")
+    assert code == 2 and "--yes" in err and (tmp_path / "copy.sqlite3").exists()
+    assert run(capsys, "diary", "--file", copy, "delete", "--yes")[0] == 0
+    assert not (tmp_path / "copy.sqlite3").exists()
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["add", "2026-02-30", "twitching=yes"], ["'2026-02-30' is not a date"]),
+    (["add", "2999-01-01", "twitching=yes"], ["in the future"]),
+    (["add", "2026-11-01", "twitchin=yes"], ["'twitchin'", "twitching"]),
+    (["add", "2026-11-01", "twitching=often"], ["'often'", "valid states"]),
+    (["export", "-o", "days.xlsx"], ["FILE.csv or FILE.json"]),
+    (["experiment", "--start", "2020-01-01"], ["has passed", "fixed before its first day"]),
+])
+def test_diary_bad_input_exits_2_with_a_clear_message(capsys, tmp_path, monkeypatch, argv, words):
+    monkeypatch.chdir(tmp_path)
+    path = str(tmp_path / "d.sqlite3")
+    assert run(capsys, "diary", "--file", path, "add", "2026-10-01", "twitching=yes")[0] == 0
+    code, out, err = run(capsys, "diary", "--file", path, *argv)
+    assert code == 2 and out == ""
+    for word in words:
+        assert word in err
+    assert "Traceback" not in err
+    assert json.loads(run(capsys, "diary", "--file", path, "list", "--json")[1]) == [
+        {"date": "2026-10-01", "case": {"twitching": "yes"}}]
+
+
+def test_the_diary_experiment_command_proposes_then_starts_and_reports(capsys, tmp_path):
+    path = str(tmp_path / "d.sqlite3")
+    for k in range(1, 15):
+        run(capsys, "diary", "--file", path, "add", f"2026-11-{k:02d}", f"caffeine={'high' if k % 2 else 'none'}",
+            f"twitching={'yes' if k % 2 else 'no'}")
+    code, out, _ = run(capsys, "diary", "--file", path, "experiment")
+    assert code == 0 and out.startswith("Proposed: a test of") and "Decision rule (fixed when you start)" in out
+    code, _, err = run(capsys, "diary", "--file", path, "experiment", "--start")
+    assert code == 0 and "fixed from now on" in err
+    code, out, _ = run(capsys, "diary", "--file", path, "experiment", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["result"]["complete"] is False and data["plan"]["input"] == "caffeine"
+    assert run(capsys, "diary", "--file", path, "experiment", "--start")[0] == 2  # one at a time
+    assert run(capsys, "diary", "--file", path, "experiment", "--end")[0] == 0
+
+
+def test_report_writes_one_page_pdf_or_markdown_with_the_diary(capsys, tmp_path):
+    from pypdf import PdfReader
+
+    path = str(tmp_path / "d.sqlite3")
+    for k in range(1, 29):
+        run(capsys, "diary", "--file", path, "add", f"2026-10-{k:02d}", "caffeine=none", "twitching=yes")
+    pdf, md = tmp_path / "r.pdf", tmp_path / "r.md"
+    answers = ["twitching=yes", "age=40_to_60", "weakness=none"]
+    code, _, err = run(capsys, "report", "-o", str(pdf), "--diary", path, *answers)
+    assert code == 0 and "one A4 page" in err
+    reader = PdfReader(str(pdf))
+    assert len(reader.pages) == 1
+    text = reader.pages[0].extract_text()
+    assert "Diary timeline" in text and "Book a routine appointment" in text  # 4 weeks despite cutting back
+    assert run(capsys, "report", "-o", str(md), "--diary", path, *answers)[0] == 0
+    words = md.read_text()
+    assert "## Diary timeline" in words and "28 days logged" in words
+    assert "Weakness that is getting worse: **absent**" in words
+    assert run(capsys, "report", "-o", str(tmp_path / "r.md"), *answers)[0] == 0
+    assert "Diary" not in (tmp_path / "r.md").read_text()
+    code, _, err = run(capsys, "report", "-o", str(tmp_path / "r.docx"), *answers)
+    assert code == 2 and "FILE.pdf or FILE.md" in err

@@ -50,7 +50,7 @@ for i, case in enumerate(cases):
 frame = pd.DataFrame(cases, dtype=object)
 out["frame"] = load_ranker().rank_frame(frame).to_csv()
 with contextlib.redirect_stderr(io.StringIO()) as err:
-    main(["batch", str(folder / "in.csv"), "-o", str(folder / sys.argv[3]), "--quiet"])
+    main(["batch", str(folder / "in.csv"), "-o", str(folder / sys.argv[3]), "--quiet", "--ignore-columns", "id,note"])
 out["batch"] = (folder / sys.argv[3]).read_bytes().decode()
 out["batch stderr"] = err.getvalue().replace(sys.argv[3], "OUT")
 print(json.dumps(out))
@@ -76,7 +76,7 @@ def outputs_here(folder: Path) -> dict[str, str]:
         out[f"table {i}"] = buf.getvalue()
     out["frame"] = load_ranker().rank_frame(pd.DataFrame(CASES, dtype=object)).to_csv()
     with contextlib.redirect_stderr(io.StringIO()) as err:
-        main(["batch", str(folder / "in.csv"), "-o", str(folder / "here.csv"), "--quiet"])
+        main(["batch", str(folder / "in.csv"), "-o", str(folder / "here.csv"), "--quiet", "--ignore-columns", "id,note"])
     out["batch"] = (folder / "here.csv").read_bytes().decode()
     out["batch stderr"] = err.getvalue().replace("here.csv", "OUT")
     return out

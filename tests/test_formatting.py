@@ -18,23 +18,26 @@ def test_natural_frequencies():
 
 
 @pytest.mark.parametrize("p, shown", [(0.6458, "65%"), (0.1, "10%"), (0.0999, "10.0%"), (0.064, "6.4%"),
-                                      (0.01, "1.0%"), (0.00064, "0.064%"), (1e-9, "1e-07%"), (0.0, "0%"), (1.0, "100%")])
+                                      (0.01, "1.0%"), (0.00064, "0.064%"), (1e-9, "under 0.0001%"), (1.2e-6, "0.00012%"), (0.0, "0%"), (1.0, "100%")])
 def test_percent_keeps_two_significant_figures_below_ten_percent(p, shown):
     assert percent(p) == shown
 
 
 def test_the_dashboard_cli_and_report_share_it(ranker):
-    """One formatter: the text table, the report and the dashboard rows show the same string."""
+    """One formatter: the text table and the dashboard rows show the same percentage, and the
+    report and the result the same natural frequency."""
     from dashboard.text import chart_rows
     from model import rank
-    from model.text import markdown_report, text_table
+    from model.text import markdown_report, report_content, result_text, text_table
 
     ranking = rank({"caffeine": "high", "twitching": "yes"})
     top = ranking.causes[0]
     shown = percent(top.probability)
     assert shown in text_table(ranking, ranker)
-    assert f"| {shown} |" in markdown_report(ranking, ranker)
     assert chart_rows(ranking)[0]["shown"] == shown
+    words = natural_frequency(top.probability)
+    assert words in result_text(ranking, ranker.vocabulary).leading[0]
+    assert words in markdown_report(report_content(ranking, ranker.vocabulary))
 
 
 def test_threshold_words_drop_about():

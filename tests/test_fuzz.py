@@ -33,6 +33,7 @@ from model import ImpossibleEvidenceError, InputError, PriorsError, Ranker, Rank
 from model.cli import main
 from model.priors import load_priors
 from model.triage import LEVELS
+from tests.support.compare import assert_ranked
 from tests.support.strategies import (
     CAUSE_IDS,
     INPUT_IDS,
@@ -66,8 +67,7 @@ def assert_valid_ranking(data: dict, ranker, evidence: dict | None = None) -> No
     for c in causes:
         p = c["probability"]
         assert isinstance(p, float) and math.isfinite(p) and 0.0 <= p <= 1.0, c
-    keys = [(-c["probability"], c["id"]) for c in causes]
-    assert keys == sorted(keys), "causes must be sorted by probability, ties by id"
+    assert_ranked([(c["id"], c["probability"]) for c in causes])  # ties (within 1e-12) by id
     assert data["triage"]["level"] in LEVELS
     assert data["triage"]["reasons"] and all(isinstance(r, str) and r for r in data["triage"]["reasons"])
     hp = data["high_priority"]
@@ -175,32 +175,53 @@ def test_session_overrides_give_a_ranker_or_the_documented_error(ranker, data):
 # ------------------------------------------------------------------ rank_frame()
 
 
-def expected_rows(frame: pd.DataFrame):
+def column_input(column) -> str | None:
+    """The input id a column names, as the interface matches them: case and spaces aside."""
+    key = "_".join(str(column).strip().lower().split())
+    return key if key in INPUTS else None
+
+
+def expected_rows(frame: pd.DataFrame, ignore=()):
     """Per row position: the case it stands for, or None if some input cell is bad."""
     out = []
     for pos in range(len(frame)):
         case = {}
         for j, column in enumerate(frame.columns):
-            if column not in INPUTS:
+            input_id = column_input(column)
+            if input_id is None or column in ignore:
                 continue
             try:
-                state = cell_state(column, frame.iloc[pos, j])
+                state = cell_state(input_id, frame.iloc[pos, j])
             except ValueError:
                 case = None
                 break
             if state is not None:
-                case[column] = state
+                case[input_id] = state
         out.append(case)
     return out
 
 
-@given(frame=frames())
-def test_rank_frame_ranks_good_rows_and_reports_each_bad_one(ranker, frame):
+@given(frame=frames(), ignore_extras=st.booleans())
+@example(frame=pd.DataFrame(columns=["caffeine", "note", "Caffeine"]), ignore_extras=False)  # found by CI
+def test_rank_frame_ranks_good_rows_and_reports_each_bad_one(ranker, frame, ignore_extras):
     COUNTS["rank_frame: frames"] += 1
     COUNTS["rank_frame: rows"] += len(frame)
-    expected = expected_rows(frame)
+    unknown = [c for c in frame.columns if column_input(c) is None]
+    ignore = unknown if ignore_extras else []
+    named = [column_input(c) for c in frame.columns if column_input(c) is not None]
+    if len(set(named)) < len(named):  # "caffeine" and " caffeine": one input twice
+        COUNTS["rank_frame: one input under two names"] += 1
+        with pytest.raises(InputError, match="duplicated column"):
+            ranker.rank_frame(frame, errors="skip", ignore=ignore)
+        return
+    if unknown and not ignore_extras:  # a column that names no input must be passed over by name
+        COUNTS["rank_frame: unknown columns refused"] += 1
+        with pytest.raises(InputError, match=f"column {str(unknown[0])!r} is not an input"):
+            ranker.rank_frame(frame, errors="skip")
+        return
+    expected = expected_rows(frame, ignore)
     bad = [pos for pos, case in enumerate(expected) if case is None]
-    out = ranker.rank_frame(frame, errors="skip")
+    out = ranker.rank_frame(frame, errors="skip", ignore=ignore)
     assert list(out.columns) == ranker.causes + ["triage"]
     assert sorted(out.attrs["bad_positions"]) == bad
     assert list(out.index) == [frame.index[p] for p, case in enumerate(expected) if case is not None]
@@ -213,15 +234,15 @@ def test_rank_frame_ranks_good_rows_and_reports_each_bad_one(ranker, frame):
             assert out.iloc[row][c] == pytest.approx(single.probability(c), abs=1e-12)
         assert out.iloc[row]["triage"] == single.triage.level
     for msg in out.attrs["bad_positions"].values():
-        assert any(repr(c) in msg for c in frame.columns if c in INPUTS), msg
+        assert any(repr(column_input(c)) in msg for c in frame.columns if column_input(c)), msg
     if bad:
         with pytest.raises(InputError) as err:
-            ranker.rank_frame(frame)
+            ranker.rank_frame(frame, ignore=ignore)
         label = frame.index[bad[0]]
         label = label.item() if isinstance(label, np.generic) else label
         assert str(err.value).startswith(f"row {bad[0]} (index {label!r})")
     else:
-        pd.testing.assert_frame_equal(ranker.rank_frame(frame), out)
+        pd.testing.assert_frame_equal(ranker.rank_frame(frame, ignore=ignore), out)
 
 
 @given(frame=frames(max_rows=4), column=st.sampled_from(INPUT_IDS))
@@ -282,11 +303,12 @@ def assert_cli_outcome(code, out, err, ranker, case=None):
 
 
 def parse_answers(pairs: list[str]) -> dict | None:
-    """What the CLI should read from INPUT=STATE answers, if they are all valid; else None."""
+    """What the CLI should read from INPUT=STATE answers, if they are all valid and each input is
+    given once; else None."""
     case = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
-        if not sep or pair.startswith("-"):
+        if not sep or pair.startswith("-") or key.strip() in case:
             return None
         case[key.strip()] = value.strip()
     if all(k in INPUTS and v in INPUTS[k] for k, v in case.items()):
@@ -297,7 +319,7 @@ def parse_answers(pairs: list[str]) -> dict | None:
 @CLI_SETTINGS
 @given(pairs=st.lists(answer_pairs, max_size=5), as_json=st.booleans())
 @example(pairs=["caffeine= high", " twitching =yes"], as_json=True)
-@example(pairs=["caffeine=high", "caffeine=none"], as_json=True)
+@example(pairs=["caffeine=high", "caffeine=none"], as_json=True)  # an input given twice: refused (issue 11)
 @example(pairs=["-h=x"], as_json=True)
 def test_cli_rank_answers(capsys, ranker, pairs, as_json):
     COUNTS["cli rank: argument lists"] += 1
@@ -435,6 +457,9 @@ def test_a_corrupted_priors_folder_is_refused_naming_file_and_key(capsys, ranker
                 assert "not valid TOML" in msg, msg
             if corruption.kind == "delete_file":
                 assert "missing" in msg, msg
+            expected = {"not_a_file": "not a file", "extra_toml": "not a priors file",
+                        "link_outside": "outside the priors folder", "oversized": "1 MiB"}.get(corruption.kind)
+            assert expected is None or expected in msg, msg
             with pytest.raises(PriorsError):
                 load_priors(folder)
             code, out, err = cli(capsys, ["--priors", str(folder), "rank", "--json", "caffeine=high"])

@@ -95,3 +95,41 @@ def test_posteriors_are_probabilities(case):
     ranker = BaseRanker(load_priors())
     probs = ranker.posteriors(ranker.engine.encode([case]))
     assert probs.shape == (1, len(ranker.causes)) and np.all((0 <= probs) & (probs <= 1))
+
+
+# ------------------------------------------------------------------ ties (issue 11, item 8)
+
+
+def test_ranked_order_ties_within_1e_12_go_by_id():
+    from model.ranking import ranked_order
+
+    ids = ["stress_anxiety", "benign_idiopathic", "caffeine_effect", "dehydration"]
+    # rounding noise must not decide: 0.4120000000000001 > 0.41200000000000003 by 1.1e-16
+    values = np.array([0.4120000000000001, 0.1, 0.41200000000000003, np.nan])
+    assert [ids[j] for j in ranked_order(values, ids)] == [
+        "caffeine_effect", "stress_anxiety", "benign_idiopathic", "dehydration"]
+    assert [ids[j] for j in ranked_order([0.5, 0.5 - 2e-12, 0.1, 0.0], ids)] == [
+        "stress_anxiety", "benign_idiopathic", "caffeine_effect", "dehydration"], "2e-12 apart is not a tie"
+    rows = np.array([[0.3, 0.3, 0.3, 0.3], [0.1, 0.2, 0.3, 0.3 + 1e-13]])
+    assert ranked_order(rows, ids).tolist() == [[1, 2, 3, 0], [2, 3, 1, 0]]
+
+
+def test_causes_tied_within_1e_12_are_listed_by_id(ranker):
+    probs = np.array([ranker.rank({}).probability(c) for c in ranker.causes])
+    first, second = ranker.causes.index("stress_anxiety"), ranker.causes.index("caffeine_effect")
+    probs[first], probs[second] = 0.4120000000000001, 0.41200000000000003  # stress's column comes first
+    ranking = ranker.ranking({}, probs)
+    assert [c.id for c in ranking.causes[:2]] == ["caffeine_effect", "stress_anxiety"]
+    assert [c["id"] for c in ranking.to_dict()["causes"][:2]] == ["caffeine_effect", "stress_anxiety"]
+
+
+def test_near_ties_in_a_real_ranking_are_listed_by_id(ranker):
+    """Two causes with the same background and their exposures answered at baseline come out
+    equal up to rounding (computed along different paths): listed by id, whatever the last bits."""
+    same = 0.017
+    edited = ranker.with_overrides({"nicotine_effect.baseline": same, "caffeine_effect.baseline": same})
+    ranking = edited.rank({"caffeine": "none", "nicotine": "no"})
+    p = ranking.probability
+    assert abs(p("caffeine_effect") - p("nicotine_effect")) <= 1e-12
+    ids = [c.id for c in ranking.causes]
+    assert ids.index("caffeine_effect") == ids.index("nicotine_effect") - 1

@@ -141,3 +141,17 @@ def test_the_see_doctor_route_fires_for_an_older_person_and_not_for_a_few_days()
     assert rank({"age": "over_60", "twitching": "yes", "twitch_duration": "days"}).triage.level == "self_care"
     assert rank({"age": "under_40", "twitching": "yes", "twitch_duration": "weeks", "cramps": "yes",
                  "weakness": "subjective"}).triage.level == "self_care"
+
+
+def test_the_scalar_and_vectorised_rules_agree():
+    from itertools import product
+
+    import numpy as np
+
+    from model.triage import decide, decide_one
+
+    levels = range(len(LEVELS))
+    chances = [0.0, 0.001, 0.0018, 0.002, 0.03, 0.031, 0.5]
+    grid = list(product(levels, chances))
+    vector = decide(np.array([r for r, _ in grid]), np.array([h for _, h in grid]), 0.03, 0.0018)
+    assert [decide_one(r, h, 0.03, 0.0018) for r, h in grid] == vector.tolist()

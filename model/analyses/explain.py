@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..evidence import validate_case
-from ..ranking import BaseRanker
+from ..ranking import BaseRanker, ranked
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ class Explanation:
         """The answers whose effect on `cause` is at least `at_least` in size, largest first."""
         effects = [self.effect(i, cause) for i in self.evidence]
         kept = [e for e in effects if abs(e.change) >= at_least and e.change != 0]
-        return sorted(kept, key=lambda e: (-abs(e.change), e.input))
+        return ranked(kept, lambda e: abs(e.change), lambda e: e.input)
 
 
 def explain(ranker: BaseRanker, case: Mapping[str, str]) -> Explanation:

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from ..ranking import BaseRanker
+from ..ranking import BaseRanker, ranked, ranked_order
 from .results import NextQuestion
 
 HIGH_PRIORITY_WEIGHT = 100.0
@@ -49,11 +49,10 @@ def next_questions(ranker: BaseRanker, evidence: Mapping[str, str]) -> tuple[Nex
         mi = h_now - p_answer @ _entropy(after)  # per cause
         gain = float(np.clip(mi, 0.0, None) @ weights)
         moved = np.abs(after - base) * p_answer[:, None]
-        out.append(NextQuestion(spec.id, spec.question, gain, ranker.causes[int(np.argmax(moved.sum(axis=0)))],
+        out.append(NextQuestion(spec.id, spec.question, gain, ranker.causes[int(ranked_order(moved.sum(axis=0), ranker.causes)[0])],
                                 {s: float(p) for s, p in zip(spec.states, p_answer, strict=True)}))
         row += k
-    out.sort(key=lambda q: (-q.information_gain, q.input))
-    return tuple(out)
+    return tuple(ranked(out, lambda q: q.information_gain, lambda q: q.input))
 
 
 def _entropy(p: np.ndarray) -> np.ndarray:

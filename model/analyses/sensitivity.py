@@ -17,7 +17,7 @@ import numpy as np
 
 from ..network import node_tables
 from ..priors import Priors, apply_overrides
-from ..ranking import BaseRanker
+from ..ranking import BaseRanker, ranked, ranked_order
 from ..triage import LEVELS, triage_levels
 from .results import SensitivityEntry
 
@@ -66,7 +66,8 @@ def sensitivity(ranker: BaseRanker, evidence: Mapping[str, str], grid: int = GRI
             new_top=ranker.causes[new_top[1]] if new_top else None,
             triage_changes_at=new_level[0] if new_level else None,
             new_triage=LEVELS[new_level[1]] if new_level else None))
-    out.sort(key=lambda e: (not e.changes_something, -e.swing, e.parameter))
+    out = ranked(out, lambda e: e.swing, lambda e: e.parameter)  # widest swing first, ties by id
+    out.sort(key=lambda e: not e.changes_something)  # stable: those that change something first
     return out
 
 
@@ -115,9 +116,7 @@ def _evaluate(ranker: BaseRanker, evidence: Mapping[str, str], values: np.ndarra
     ev = np.repeat(ranker.engine.encode([dict(evidence)]), values.shape[0], axis=0)
     post = ranker.engine.infer(ev, tables)
     probs = np.nan_to_num(ranker.present(post), nan=0.0)
-    ids = np.array(ranker.causes)
-    tie = np.argsort(np.argsort(ids))  # ties broken by id, as in the public ranking
-    top = np.lexsort((np.broadcast_to(tie, probs.shape).T, -probs.T), axis=0)[0]
+    top = ranked_order(probs, ranker.causes)[:, 0]  # the public ranking's first cause, ties by id
     hp = probs[:, ranker.causes.index(ranker.high_priority)]
     states = {i: s.states for i, s in ranker.vocabulary.inputs.items()}
     triage = ranker.priors.triage

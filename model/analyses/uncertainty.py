@@ -17,7 +17,7 @@ from scipy.special import expit, logit
 
 from ..network import node_tables
 from ..priors import Priors
-from ..ranking import BaseRanker
+from ..ranking import BaseRanker, ranked_order
 from ..triage import triage_levels
 from .results import CauseUncertainty, HowSure, Uncertainty
 
@@ -60,8 +60,8 @@ def how_sure(ranker: BaseRanker, evidence: Mapping[str, str], probs: np.ndarray,
     drawn = posteriors_under(ranker, evidence, values, tables)  # (n, causes); NaN rows where impossible
     ok = ~np.isnan(drawn).any(axis=1)
     drawn = drawn[ok]
-    order = _ranks(probs[None])[0]
-    ranks = _ranks(drawn)
+    order = _ranks(probs[None], ranker.causes)[0]
+    ranks = _ranks(drawn, ranker.causes)
     lo, hi = np.quantile(drawn, [0.05, 0.95], axis=0)
     stability = (ranks == order).mean(axis=0)
     top = int(np.argmin(order))
@@ -101,9 +101,10 @@ def posteriors_under(ranker: BaseRanker, evidence: Mapping[str, str], values: np
     return out
 
 
-def _ranks(probs: np.ndarray) -> np.ndarray:
-    """Rank position (0 = first) of each cause per row, highest probability first, ties by column."""
-    order = np.argsort(-probs, axis=1, kind="stable")
+def _ranks(probs: np.ndarray, ids: list[str]) -> np.ndarray:
+    """Rank position (0 = first) of each cause per row, in the public ranking's order
+    (highest probability first, ties by id: `ranked_order`)."""
+    order = ranked_order(probs, ids)
     ranks = np.empty_like(order)
     rows = np.arange(probs.shape[0])[:, None]
     ranks[rows, order] = np.arange(probs.shape[1])

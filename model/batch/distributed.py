@@ -6,7 +6,8 @@
 
     client = Client("tcp://scheduler:8786")          # or Client() for a local cluster
     cases = dd.read_csv("cases-*.csv", dtype=str, keep_default_na=False)
-    ranked = load_ranker().rank_frame(cases)          # lazy: one task per partition
+    ranked = load_ranker().rank_frame(cases, ignore=["patient"])  # lazy: one task per partition;
+                                                      # columns that are no input must be ignored
     ranked.to_parquet("ranked/")                      # or .compute()
 
 `ranker.rank_frame(dask_frame)` maps every partition through the single-process
@@ -35,7 +36,8 @@ Errors, decided for Dask:
   counted within its partition, so outside the first partition the message says
   "row 3 of partition 7 (index ...)". The index label is always the row's own label.
   Which bad row is reported, when several partitions have one, depends on which
-  task fails first. A duplicated input column is refused at once, before computing.
+  task fails first. A duplicated input column, or a column that names no input and is
+  not in `ignore`, is refused at once, before computing.
 - errors="skip": bad and impossible rows are left out of the result, as with
   pandas. The result's `attrs["bad_rows"]` is *not* filled in (attrs do not survive
   the concatenation of partitions and a lazy frame cannot report on rows it has not
@@ -44,6 +46,7 @@ Errors, decided for Dask:
 """
 from __future__ import annotations
 
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -54,7 +57,7 @@ import pandas as pd
 from ..errors import InputError, PriorsError
 from ..priors import DEFAULT_PRIORS, fingerprint
 from ..ranking import RANKERS, BaseRanker
-from .frame import check_errors, rank_pandas
+from .frame import check_errors, match_columns, rank_pandas
 
 __all__ = ["rank_dask", "skipped_rows", "PriorsRef", "priors_ref", "worker_ranker"]
 
@@ -74,40 +77,40 @@ def priors_ref(ranker: BaseRanker) -> PriorsRef:
     return PriorsRef(str(Path(priors.folder).resolve()), priors.fingerprint, tuple(float(v) for v in priors.values))
 
 
-def rank_dask(ranker: BaseRanker, frame: Any, errors: str = "raise") -> Any:
+def rank_dask(ranker: BaseRanker, frame: Any, errors: str = "raise", ignore: Iterable[Hashable] = ()) -> Any:
     """Lazy Dask DataFrame: one float column per cause id in `ranker.causes`, then "triage".
 
     Called by `rank_frame` for Dask frames; `errors` has been checked there.
     """
     check_errors(errors)
     _check_frame(frame)
-    meta = _meta(ranker, frame._meta)  # also refuses duplicated columns now, not at compute time
-    inputs = [c for c in frame.columns if c in ranker.vocabulary.inputs]
+    ignore = [ignore] if isinstance(ignore, str) else list(ignore)
+    meta, inputs = _meta(ranker, frame._meta, ignore)  # refuses bad columns now, not at compute time
     return frame.map_partitions(
-        _rank_partition, priors_ref(ranker), errors, meta["triage"].dtype,
+        _rank_partition, priors_ref(ranker), errors, meta["triage"].dtype, ignore,
         meta=meta, required_columns=inputs, enforce_metadata=True,
     )
 
 
-def skipped_rows(ranker: BaseRanker, frame: Any) -> Any:
+def skipped_rows(ranker: BaseRanker, frame: Any, ignore: Iterable[Hashable] = ()) -> Any:
     """Lazy Dask Series named "problem": the rows errors="skip" leaves out, by index label.
 
     It ranks every partition again (only the report is kept); compute it next to the
     ranking (`dask.compute(ranked, skipped)`) to read the data once.
     """
     _check_frame(frame)
-    _meta(ranker, frame._meta)
-    inputs = [c for c in frame.columns if c in ranker.vocabulary.inputs]
+    ignore = [ignore] if isinstance(ignore, str) else list(ignore)
+    _, inputs = _meta(ranker, frame._meta, ignore)
     meta = pd.Series([], dtype=object, name="problem", index=frame._meta.index[:0])
-    return frame.map_partitions(_skipped_partition, priors_ref(ranker), meta=meta, required_columns=inputs,
+    return frame.map_partitions(_skipped_partition, priors_ref(ranker), ignore, meta=meta, required_columns=inputs,
                                 enforce_metadata=True)
 
 
 # ---------------------------------------------------------------------- worker side
-def _rank_partition(part: pd.DataFrame, ref: PriorsRef, errors: str, triage_dtype, partition_info=None):
+def _rank_partition(part: pd.DataFrame, ref: PriorsRef, errors: str, triage_dtype, ignore=(), partition_info=None):
     ranker = worker_ranker(ref)
     try:
-        out = rank_pandas(ranker, part, errors=errors)
+        out = rank_pandas(ranker, part, errors=errors, ignore=ignore)
     except InputError as exc:
         number = (partition_info or {}).get("number")
         raise _in_partition(exc, number) from None
@@ -116,8 +119,8 @@ def _rank_partition(part: pd.DataFrame, ref: PriorsRef, errors: str, triage_dtyp
     return out
 
 
-def _skipped_partition(part: pd.DataFrame, ref: PriorsRef):
-    attrs = rank_pandas(worker_ranker(ref), part, errors="skip").attrs
+def _skipped_partition(part: pd.DataFrame, ref: PriorsRef, ignore=()):
+    attrs = rank_pandas(worker_ranker(ref), part, errors="skip", ignore=ignore).attrs
     if "bad_positions" in attrs:  # exact when index labels repeat
         positions = sorted(attrs["bad_positions"])
         problems = [attrs["bad_positions"][p] for p in positions]
@@ -167,13 +170,16 @@ def _check_frame(frame) -> None:
                          f"{type(frame).__name__}")
 
 
-def _meta(ranker: BaseRanker, empty: pd.DataFrame) -> pd.DataFrame:
-    """The empty result frame: float64 per cause, then "triage" with the dtype a non-empty
-    pandas result has; the input's index (type and name)."""
+def _meta(ranker: BaseRanker, empty: pd.DataFrame, ignore: list) -> tuple[pd.DataFrame, list]:
+    """The empty result frame (float64 per cause, then "triage" with the dtype a non-empty
+    pandas result has; the input's index, type and name) and the input columns the
+    partitions need; refuses duplicated, unknown and wrongly ignored columns now."""
     if empty.columns.duplicated().any():
         dup = sorted({str(c) for c in empty.columns[empty.columns.duplicated()]})
         raise InputError(f"duplicated column {', '.join(dup)}: each input may appear once")
+    matched = match_columns(list(empty.columns), ranker.vocabulary, ignore)
+    inputs = [c for c, m in zip(empty.columns, matched, strict=True) if m is not None]
     sample = rank_pandas(ranker, pd.DataFrame(index=pd.RangeIndex(1)))  # one all-unknown case
     meta = pd.DataFrame({c: pd.Series([], dtype=np.float64) for c in ranker.causes}, index=empty.index[:0])
     meta["triage"] = pd.Series([], dtype=sample["triage"].dtype, index=empty.index[:0])
-    return meta
+    return meta, inputs

@@ -136,6 +136,16 @@ class Engine:
             self._recompute(post, evidence, tables)
         return Posterior(post.stacked, post.columns, post.log_evidence, post.impossible)
 
+    def row_cost(self, evidence: np.ndarray) -> np.ndarray:
+        """(n,) tree rows each evidence row takes in `infer`: 2 ** (observed findings whose grade
+        factorises into two terms). Work and memory of a call grow with the sum, so a batch that
+        must stay bounded splits its rows by it (model/batch/frame.py)."""
+        evidence = np.asarray(evidence, dtype=np.intp).reshape(-1, len(self.names))
+        if not self.leaves:
+            return np.ones(evidence.shape[0], dtype=np.int64)
+        second = self._second[np.arange(len(self._leaf_names)), evidence[:, self._leaf_col] + 1]
+        return np.left_shift(np.int64(1), (second >= 0).sum(axis=1).astype(np.int64))
+
     def encode(self, cases: list[dict[str, str]]) -> np.ndarray:
         """Evidence matrix from dicts of state names (names must be valid)."""
         return encode_cases(self.spec, self.column, cases)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import graphlib
 import warnings
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -34,6 +35,11 @@ class NetworkSpec:
     def names(self) -> list[str]:
         return list(self.variables)
 
+    @cached_property
+    def state_index(self) -> dict[str, dict[str, int]]:
+        """Variable -> state name -> its index."""
+        return {n: {s: k for k, s in enumerate(v.states)} for n, v in self.variables.items()}
+
     def children(self) -> dict[str, list[str]]:
         kids: dict[str, list[str]] = {n: [] for n in self.variables}
         for v in self.variables.values():
@@ -46,9 +52,10 @@ def encode_cases(spec: NetworkSpec, column: dict[str, int], cases: list[dict[str
     """Evidence matrix (cases, variables) of state indices, -1 for unknown, from dicts of
     state names (names must be valid)."""
     ev = np.full((len(cases), len(column)), -1, dtype=np.intp)
+    index = spec.state_index
     for r, case in enumerate(cases):
         for var, state in case.items():
-            ev[r, column[var]] = spec.variables[var].states.index(state)
+            ev[r, column[var]] = index[var][state]
     return ev
 
 

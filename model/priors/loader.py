@@ -1,18 +1,24 @@
 """Read and validate a priors folder: the hand-set numbers, with their rationale and source.
 
-A priors folder holds four TOML files (see priors/README.md for the format):
-exposures.toml, causes.toml, findings.toml and triage.toml. Loading checks every
-file, node and number, and refuses a malformed folder with a `PriorsError` that names
-the file, the key and the problem. The folder's identity is its content: `fingerprint`
+A priors folder holds five TOML files (see priors/README.md for the format):
+exposures.toml, causes.toml, findings.toml, triage.toml and diary.toml (the diary's
+settings, which are not probabilities of the network), and no other *.toml file.
+Each must be a regular file of at most MAX_FILE_BYTES, UTF-8 (a byte-order mark is
+fine); a symbolic link is followed only within the folder. Loading checks every file,
+node and number, and refuses a malformed folder with a `PriorsError` that names the
+file, the key and the problem (a FIFO, a folder, a link loop, a permission denied, a
+file too large are each named as what they are). The folder's identity is its content: `fingerprint`
 is the sha256 of the file names and bytes, and a `Priors` carries the fingerprint of
 the files it was read from.
 """
 from __future__ import annotations
 
+import errno
 import graphlib
 import hashlib
 import math
 import os
+import stat
 import threading
 import tomllib
 from pathlib import Path
@@ -21,7 +27,7 @@ import numpy as np
 
 from ..errors import PriorsError
 from ..vocabulary import ABSENT, CAUSE_STATES, PRESENT, Vocabulary, load_vocabulary
-from .schema import TRIAGE_KEYS, Node, Parameter, Priors
+from .schema import DIARY_UNITS, TRIAGE_KEYS, Node, Parameter, Priors, Setting
 
 
 def _default_priors() -> Path:
@@ -32,7 +38,7 @@ def _default_priors() -> Path:
 
 
 DEFAULT_PRIORS = _default_priors().resolve()
-FILES = ("exposures.toml", "causes.toml", "findings.toml", "triage.toml")
+FILES = ("exposures.toml", "causes.toml", "findings.toml", "triage.toml", "diary.toml")
 NODE_FILE = {"context": "exposures.toml", "exposure": "exposures.toml",
              "symptom": "findings.toml", "lab": "findings.toml"}
 ENTRY_KEYS = {"value", "range", "judgement", "source", "rationale"}
@@ -47,11 +53,13 @@ MODEL_KEYS = {
 # causes; an answer takes only other answers.
 FINDING_INPUT_PARENTS = ("age",)
 SUM_TOLERANCE = 1e-6
+MAX_FILE_BYTES = 1 << 20  # 1 MiB: the real files are a few tens of KB
 
 
 def load_priors(folder: str | Path | None = None) -> Priors:
     """Read and validate a priors folder (the repository's `priors/` by default)."""
     folder = _folder(folder)
+    _no_extra_files(folder)
     data = {name: _read_bytes(folder, name) for name in FILES}
     raw = {name: _parse_toml(name, data[name]) for name in FILES}
     return _Builder(folder, raw, load_vocabulary(), _digest(data)).build()
@@ -63,8 +71,18 @@ def fingerprint(folder: str | Path | None = None) -> str:
     Reading four small files is cheap, but `rank()` asks on every call, so the digest is
     remembered for each file's (inode, size, modification time) and read again only when one
     of those changes."""
+    paths = _PATHS.get(folder) if folder is not None else _PATHS.get(DEFAULT_PRIORS)
+    if paths is not None:  # a folder seen before: four stat calls on its files' paths, nothing else
+        stamp = (paths[0], tuple(_stat(p) for p in paths[1:]))
+        with _STAMPS_LOCK:
+            known = _STAMPS.get(stamp)
+        if known is not None:
+            return known
     folder = _folder(folder)
-    stamp = (str(folder), tuple(_stat(folder / name) for name in FILES))
+    paths = (str(folder), *(os.path.join(folder, name) for name in FILES))
+    if len(_PATHS) < 256:
+        _PATHS[folder] = paths
+    stamp = (paths[0], tuple(_stat(p) for p in paths[1:]))
     with _STAMPS_LOCK:
         known = _STAMPS.get(stamp)
     if known is not None:
@@ -85,10 +103,11 @@ def _folder(folder: str | Path | None) -> Path:
 
 
 _STAMPS: dict[tuple, str] = {}
+_PATHS: dict[str | Path, tuple[str, ...]] = {}  # a folder -> its path and its files' paths, as strings
 _STAMPS_LOCK = threading.Lock()
 
 
-def _stat(path: Path) -> tuple | None:
+def _stat(path: str | Path) -> tuple | None:
     try:
         st = os.stat(path)
     except OSError:
@@ -103,19 +122,91 @@ def _digest(data: dict[str, bytes]) -> str:
     return digest.hexdigest()
 
 
-def _read_bytes(folder: Path, name: str) -> bytes:
-    path = folder / name
-    if not path.is_file():
-        raise PriorsError(f"{name}: file is missing from {folder} (a priors folder holds {', '.join(FILES)})")
+def _no_extra_files(folder: Path) -> None:
+    """Refuse *.toml files that are not priors files: numbers a reviewer expects to count."""
     try:
-        return path.read_bytes()
+        names = sorted(entry.name for entry in os.scandir(folder))
     except OSError as exc:
-        raise PriorsError(f"{name}: cannot be read ({exc.strerror or exc})") from None
+        raise PriorsError(f"{folder}: the priors folder cannot be listed: {_reason(exc)}") from None
+    extra = [n for n in names if n.lower().endswith(".toml") and n not in FILES]
+    if extra:
+        raise PriorsError(f"{', '.join(extra)}: not a priors file (a priors folder holds exactly "
+                          f"{', '.join(FILES)}); remove or rename {'it' if len(extra) == 1 else 'them'}")
+
+
+def _read_bytes(folder: Path, name: str) -> bytes:
+    """A priors file's bytes, refused by name when it is not a readable regular file of at most
+    MAX_FILE_BYTES inside the folder."""
+    path = folder / name
+    where = f"(a priors folder holds {', '.join(FILES)})"
+    try:
+        link = stat.S_ISLNK(os.lstat(path).st_mode)
+    except FileNotFoundError:
+        raise PriorsError(f"{name}: file is missing from {folder} {where}") from None
+    except OSError as exc:
+        raise PriorsError(f"{name}: cannot be read: {_reason(exc)}") from None
+    if link:
+        try:
+            real = Path(os.path.realpath(path, strict=True))
+        except FileNotFoundError:
+            raise PriorsError(f"{name}: is a symbolic link to a missing file ({os.readlink(path)})") from None
+        except OSError as exc:
+            if exc.errno == errno.ELOOP or "loop" in str(exc).lower():
+                raise PriorsError(f"{name}: is a symbolic link loop, not a file") from None
+            raise PriorsError(f"{name}: cannot be read: {_reason(exc)}") from None
+        home = Path(os.path.realpath(folder))
+        if real.parent != home and home not in real.parents:
+            raise PriorsError(f"{name}: is a symbolic link to {real}, outside the priors folder {home}; "
+                              "copy the file into the folder instead")
+    try:
+        fd = _open_file(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise PriorsError(f"{name}: is a symbolic link loop, not a file") from None
+        raise PriorsError(f"{name}: cannot be read: {_reason(exc)}") from None
+    try:
+        st = os.fstat(fd)  # the file opened, not the name looked at before
+        if not stat.S_ISREG(st.st_mode):
+            raise PriorsError(f"{name}: is {_file_kind(st.st_mode)}, not a file {where}")
+        if st.st_size > MAX_FILE_BYTES:
+            raise PriorsError(f"{name}: is {st.st_size:,} bytes, over the {MAX_FILE_BYTES:,} bytes (1 MiB) a "
+                              "priors file may hold")
+        with os.fdopen(fd, "rb") as handle:
+            fd = -1  # the handle closes it now
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise PriorsError(f"{name}: cannot be read: {_reason(exc)}") from None
+    finally:
+        if fd >= 0:
+            os.close(fd)
+    if len(data) > MAX_FILE_BYTES:  # it grew after the check
+        raise PriorsError(f"{name}: is over the {MAX_FILE_BYTES:,} bytes (1 MiB) a priors file may hold")
+    return data
+
+
+def _open_file(path: Path) -> int:
+    """Open for reading without blocking on a FIFO (O_NONBLOCK) or following a final link
+    that the checks above did not see."""
+    return os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+
+
+def _file_kind(mode: int) -> str:
+    for test, word in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"),
+                       (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device")):
+        if test(mode):
+            return word
+    return "not a regular file"
+
+
+def _reason(exc: OSError) -> str:
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    return (exc.strerror or str(exc)).lower()
 
 
 def _parse_toml(name: str, data: bytes) -> dict:
     try:
-        text = data.decode("utf-8")
+        text = data.decode("utf-8-sig")  # a byte-order mark, as some editors write, is fine
     except UnicodeDecodeError as exc:
         raise PriorsError(f"{name}: not UTF-8 text ({exc})") from None
     try:
@@ -151,6 +242,7 @@ class _Builder:
             causes={**self.vocab.causes, **extras},
             vocabulary=self.vocab,
             fingerprint=self.digest,
+            diary=self._diary(),
         )
 
     def _declared_nodes(self) -> dict[str, tuple[str, tuple[str, ...], str, bool]]:
@@ -355,6 +447,33 @@ class _Builder:
         low, high = (self.parameters[out[k]].value for k in ("see_doctor_above", "prompt_evaluation_above"))
         if low > high:
             raise PriorsError(f"triage.toml: see_doctor_above ({low}) must not exceed prompt_evaluation_above ({high})")
+        return out
+
+
+    def _diary(self) -> dict[str, Setting]:
+        """The diary's settings: numbers with a unit, a range, judgement, source and rationale."""
+        raw = self.raw["diary.toml"]
+        _check_keys(raw, set(DIARY_UNITS), set(DIARY_UNITS), "diary.toml")
+        out = {}
+        for key, unit in DIARY_UNITS.items():
+            where = f"diary.toml: [{key}]"
+            entry = raw[key]
+            if not isinstance(entry, dict):
+                raise PriorsError(f"{where}: expected a table of settings, got {_kind(entry)}")
+            _check_keys(entry, ENTRY_KEYS | {"unit"}, ENTRY_KEYS | {"unit"}, where)
+            meta = self._entry_meta({k: v for k, v in entry.items() if k != "unit"}, where)
+            if entry["unit"] != unit:
+                raise PriorsError(f"{where}.unit: must be {unit!r}, got {entry['unit']!r}")
+            value, rng = entry["value"], entry["range"]
+            top = 1.0 if unit == "share" else math.inf
+            numbers = [value, *(rng if isinstance(rng, list) else [])]
+            if not isinstance(rng, list) or len(rng) != 2 or any(
+                    isinstance(x, bool) or not isinstance(x, (int, float)) or not 0 <= x <= top for x in numbers):
+                raise PriorsError(f"{where}: value and range [low, high] must be numbers from 0"
+                                  + (" to 1 (a share)" if unit == "share" else f" ({unit})"))
+            if not rng[0] <= value <= rng[1]:
+                raise PriorsError(f"{where}: value {value} lies outside its range [{rng[0]}, {rng[1]}]")
+            out[key] = Setting(key, float(value), float(rng[0]), float(rng[1]), unit, **meta)
         return out
 
 

@@ -18,6 +18,11 @@ from ..errors import PriorsError
 from ..vocabulary import Vocabulary
 
 TRIAGE_KEYS = ("prompt_evaluation_above", "see_doctor_above")
+# The diary's settings (priors/diary.toml) and their units
+DIARY_UNITS = {"experience_days": "days", "enough_days_exposed": "days", "enough_days_unexposed": "days",
+               "persisting_weeks": "weeks", "persisting_share": "share", "persisting_min_days": "days",
+               "cut_back_share": "share", "experiment_phase_days": "days", "experiment_phases": "count",
+               "experiment_effect": "share", "experiment_probability": "share"}
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,20 @@ class Parameter:
     rationale: str
     group: str  # numbers of one distribution share a group
     kind: str  # "prior" (group sums to 1), "graded" (group sums to <= 1), "single"
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A number of the diary's (priors/diary.toml): not a probability of the network."""
+
+    id: str
+    value: float
+    low: float
+    high: float
+    unit: str  # days, weeks, share, count
+    judgement: bool
+    source: str
+    rationale: str
 
 
 @dataclass(frozen=True)
@@ -75,6 +94,7 @@ class Priors:
     causes: dict[str, str]  # ranked cause id -> label (vocabulary causes, then extras)
     vocabulary: Vocabulary
     fingerprint: str  # sha256 of the folder's files (see loader.fingerprint)
+    diary: dict[str, Setting] = field(default_factory=dict)  # the diary's settings (priors/diary.toml)
 
     @cached_property
     def positions(self) -> dict[str, int]:

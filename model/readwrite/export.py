@@ -37,9 +37,7 @@ Reading the files back (checked in tests/readwrite/test_export.py, pgmpy 1.1.2 a
 """
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 import warnings
 import xml.dom.minidom as md
 import xml.etree.ElementTree as etree
@@ -49,6 +47,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import InputError
+from ..files import write_file
 from ..ranking import BaseRanker
 
 FORMATS = ("bif", "xmlbif", "xdsl", "net")
@@ -118,7 +117,7 @@ def export_network(ranker: BaseRanker, fmt: str, path: str | Path) -> Export:
             text, renamed = xdsl_document(model, layout(ranker))
         else:
             text = _net(model, layout(ranker))
-    _write_atomically(path, text)
+    write_file(path, text)
     return Export(path, fmt, len(model.nodes()), renamed)
 
 
@@ -249,24 +248,6 @@ def _nested(table: np.ndarray) -> str:
     if table.ndim == 1:
         return "(" + " ".join(exact(x) for x in table) + ")"
     return "(" + "\n  ".join(_nested(sub) for sub in table) + ")"
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.absolute().parent)
-    except OSError as exc:
-        raise InputError(f"{path}: cannot write there ({exc.strerror or exc})") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; an export is meant to be shared
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise InputError(f"{path}: cannot write there ({exc.strerror or exc})") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 __all__ = ["export_network", "Export", "FORMATS", "format_for", "exact", "genie_ids", "layout", "node_roles"]

@@ -5,9 +5,10 @@ from collections.abc import Iterable, Mapping
 
 from ..analyses.results import HowSure, SensitivityEntry, WhatIf
 from ..formatting import natural_frequency, percent
+from ..ranking import ranked
+from ..vocabulary import MEDICINES
 from .labels import display_label
 
-MEDICINES = {"diuretic", "asthma_medication", "ssri"}
 MEDICINE_CAUTION = "Never stop or change a prescribed medicine without talking to your doctor first."
 
 # "If you ..." for each exposure moved back to its baseline
@@ -21,6 +22,7 @@ CHANGES = {
     "diuretic": "were not taking the water pill",
     "asthma_medication": "were not taking the asthma medicine",
     "ssri": "were not taking the SSRI",
+    "ppi": "were not taking the stomach-acid tablet",
     "prolonged_sitting": "broke up long or awkward sitting",
 }
 
@@ -28,7 +30,7 @@ CHANGES = {
 def what_if_lines(what_if: Iterable[WhatIf]) -> list[str]:
     """'If you cut out caffeine: about 6 in 10 chance the twitching settles.', strongest first."""
     lines = []
-    for entry in sorted(what_if, key=lambda e: (-e.twitching_stops, e.input)):
+    for entry in ranked(list(what_if), lambda e: e.twitching_stops, lambda e: e.input):
         change = CHANGES.get(entry.input, f"changed {entry.input.replace('_', ' ')}")
         chance = natural_frequency(entry.twitching_stops)
         line = f"If you {change}: {chance} chance the twitching settles."

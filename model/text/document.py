@@ -24,12 +24,11 @@ from fpdf.enums import XPos, YPos
 
 from ..ranking import Ranking
 from ..triage import PROMPT, RULES
-from ..vocabulary import Vocabulary
+from ..vocabulary import MEDICINES, Vocabulary
 from .labels import NOT_A_DIAGNOSIS
 from .result import result_text
 
 TITLE = "Muscle twitching: a summary to discuss with a doctor"
-MEDICINES = ("diuretic", "asthma_medication", "ssri", "ppi")
 PRESENT, ABSENT, NOT_ASKED = "present", "absent", "not asked"
 
 
@@ -137,15 +136,15 @@ def unsupported(text: str) -> set[str]:
 
 def pdf_report(content: ReportContent) -> bytes:
     """One A4 page, always: the type shrinks, then fewer answers are listed, until it fits."""
-    for max_answers in (None, 14, 8, 0):
+    for max_lines in (None, 14, 8, 4, 0):  # answers listed, and lines of each extra section
         for size in SIZES:
-            pdf = _draw(content, size, max_answers)
+            pdf = _draw(content, size, max_lines)
             if pdf.pages_count == 1:
                 return bytes(pdf.output())
     raise ValueError("the report does not fit on one page even at its smallest type")
 
 
-def _draw(content: ReportContent, size: float, max_answers: int | None) -> FPDF:
+def _draw(content: ReportContent, size: float, max_lines: int | None) -> FPDF:
     pdf = FPDF(orientation="portrait", unit="mm", format="A4")
     pdf.core_fonts_encoding = "windows-1252"
     pdf.set_creation_date(FIXED_DATE)
@@ -190,12 +189,14 @@ def _draw(content: ReportContent, size: float, max_answers: int | None) -> FPDF:
     para("Most likely everyday causes: " + (", ".join(content.leading) or "none") + ".", gap=0.3)
     for title, body in content.extra:
         heading(title)
-        for line in body:
+        lines = list(body) if max_lines is None or len(body) <= max_lines else \
+            [*body[:max_lines], f"... and {len(body) - max_lines} more"]
+        for line in lines:
             para(f"\u2022 {line}", gap=0.3)
     heading("My answers")
     answers = list(content.answers)
-    if max_answers is not None and len(answers) > max_answers:
-        answers = answers[:max_answers] + [(f"... and {len(content.answers) - max_answers} more answers", "")]
+    if max_lines is not None and len(answers) > max_lines:
+        answers = answers[:max_lines] + [(f"... and {len(content.answers) - max_lines} more answers", "")]
     if answers:
         pdf.set_font("helvetica", "", size - 0.5)
         pdf.set_text_color(17, 24, 39)

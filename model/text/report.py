@@ -20,7 +20,7 @@ def text_table(ranking: Ranking, ranker: BaseRanker, width: int = 78) -> str:
     vocab = ranker.vocabulary
     words = result_text(ranking, vocab)
     advice = words.advice
-    lines = [f"{advice.title.upper()} ({vocab.triage_levels[advice.level]})"]
+    lines = [advice.title.upper()]
     for reason in words.reasons:
         lines += textwrap.wrap(reason, width, initial_indent="  - ", subsequent_indent="    ")
     hp = ranking.high_priority

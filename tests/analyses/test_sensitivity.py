@@ -2,6 +2,7 @@
 import pytest
 
 from model.analyses import sensitivity
+from tests.support.cases import quiet
 
 
 @pytest.fixture(scope="module")
@@ -66,3 +67,22 @@ def test_triage_turning_point(ranker):
     assert {ranking.triage.level, threshold.new_triage} == {"self_care", "see_doctor"}
     moved = ranker.with_overrides({"triage.see_doctor_above": threshold.triage_changes_at})
     assert moved.rank(case).triage.level == threshold.new_triage
+
+
+def test_the_top_cause_of_each_draw_breaks_ties_by_id(ranker, monkeypatch):
+    import numpy as np
+
+    from model.analyses.sensitivity import _evaluate
+
+    real = ranker.present
+    s, c = ranker.causes.index("stress_anxiety"), ranker.causes.index("caffeine_effect")
+
+    def tied(post):
+        probs = real(post)
+        probs[:, s], probs[:, c] = 0.9 + 1e-16, 0.9  # noise in favour of the earlier column
+        return probs
+
+    monkeypatch.setattr(ranker, "present", tied)
+    case = quiet(stress="high", caffeine="high")
+    result = _evaluate(ranker, case, np.asarray(ranker.priors.values, dtype=float)[None].repeat(3, axis=0))
+    assert [ranker.causes[t] for t in result.top] == ["caffeine_effect"] * 3

@@ -76,3 +76,14 @@ def test_detail_keys_follow_the_interface():
     assert {"interval", "rank_stability"} <= set(d["causes"][0])
     assert {"input", "to", "twitching_stops"} <= set(d["what_if"][0])
     assert {"input", "information_gain"} <= set(d["next_questions"][0])
+
+
+def test_the_top_cause_of_a_tie_is_the_first_by_id_as_in_the_table(ranker):
+    # stress_anxiety's column comes before caffeine_effect's: a tie must still put caffeine first
+    case = quiet(stress="high", caffeine="high")
+    probs = np.array([ranker.rank(case).probability(c) for c in ranker.causes])
+    top = max(probs)
+    probs[ranker.causes.index("stress_anxiety")] = top + 1e-16
+    probs[ranker.causes.index("caffeine_effect")] = top
+    sure = how_sure(ranker, case, probs, n=50, seed=1).how_sure
+    assert sure.top_cause == "caffeine_effect" == ranker.ranking(case, probs).causes[0].id

@@ -25,7 +25,7 @@ from model.analyses import sensitivity
 from model.formatting import percent
 from model.interview import CORE, RESULT_SCREEN, Interview, rule_inputs
 from model.readwrite import case_json
-from model.text import display_label, what_if_lines
+from model.text import display_label, report_content, what_if_lines
 from model.triage import EMERGENCY, PROMPT, RULES
 from tests.support.apptest import chart_data, graphviz_source, markdown_text
 
@@ -266,6 +266,12 @@ def test_the_interview_reaches_its_stop_rule_and_shows_the_result(ranker, downlo
     assert json.loads(downloads["twitch-causes-result.json"]) == json.loads(expected.to_json())
     assert at.success and "Self-care" in at.success[0].value
     assert list(chart_data(at, 0)["rank"]) == list(range(1, len(expected.causes) + 1))
+    report = downloads["twitch-causes-report.md"].decode()
+    content = report_content(expected, ranker.vocabulary)
+    assert content.leading[0] in report and content.serious in report
+    assert downloads["twitch-causes-report.pdf"].startswith(b"%PDF")
+    assert expected.triage.reasons[0] in report
+    assert json.loads(downloads["twitch-causes-answers.json"]) == answers(at)
 
 
 def test_see_my_result_now_after_the_first_questions(ranker):

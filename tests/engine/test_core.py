@@ -190,3 +190,16 @@ def test_per_row_tables_equal_a_network_rebuilt_from_them(ranker):
         ref = ve_marginals(ve, ranker.causes, case)
         for c in ranker.causes:
             assert abs(ref[c].get_value(**{c: "present"}) - post.marginals[c][r, 1]) < TOL
+
+
+def test_row_cost_counts_the_tree_rows_each_case_takes(ranker):
+    # what the batch front ends bound their engine calls by (model/batch/frame.py)
+    engine = Engine(ranker.spec, queries=ranker.causes)
+    rng = np.random.default_rng(5)
+    cases = random_cases(ranker.spec, list(ranker.vocabulary.inputs), 300, rng, observe=0.7)
+    evidence = engine.encode(cases)
+    case, *_ = engine._terms(evidence)
+    assert engine.row_cost(evidence).tolist() == np.bincount(case, minlength=len(cases)).tolist()
+    worst = {i: s.states[-1] if i not in ("potassium", "magnesium", "calcium") else "low"
+             for i, s in ranker.vocabulary.inputs.items() if ranker.vocabulary.role_of(i) == "finding"}
+    assert engine.row_cost(engine.encode([worst]))[0] >= 2 ** 8, "many positive findings: exponentially many rows"

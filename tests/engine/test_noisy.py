@@ -262,18 +262,123 @@ def test_per_row_tables_on_random_networks():
             else:
                 rows = [kt.random_table(rng, var.card, cards) for _ in range(3)]
             tables[name] = np.stack(rows)
-        ev = np.repeat(kt.random_evidence(rng, spec, 1, queries=queries), 3, axis=0)
-        post = k.infer(ev, tables)
-        for r in range(3):
-            own_spec = kt.spec_with_tables(spec, tables, r)
-            alone = NoisyKernel.compile(own_spec, queries).infer(ev[r:r + 1])
-            assert bool(alone.impossible[0]) == bool(post.impossible[r])
-            if not alone.impossible[0]:
-                assert np.abs(alone.stacked[0] - post.stacked[r]).max() < 1e-12
-                assert abs(alone.log_evidence[0] - post.log_evidence[r]) < 1e-12
-            assert_close_brute(own_spec, queries, post, ev, rows=[r])
-            checked += 1
-    assert checked >= 12
+        shared = np.repeat(kt.random_evidence(rng, spec, 1, queries=queries), 3, axis=0)
+        for ev in (shared, kt.random_evidence(rng, spec, 3, queries=queries)):  # one pattern, or one per row
+            post = k.infer(ev, tables)
+            for r in range(3):
+                own_spec = kt.spec_with_tables(spec, tables, r)
+                alone = NoisyKernel.compile(own_spec, queries).infer(ev[r:r + 1])
+                assert bool(alone.impossible[0]) == bool(post.impossible[r])
+                if not alone.impossible[0]:
+                    assert np.abs(alone.stacked[0] - post.stacked[r]).max() < 1e-12
+                    assert abs(alone.log_evidence[0] - post.log_evidence[r]) < 1e-12
+                assert_close_brute(own_spec, queries, post, ev, rows=[r])
+                checked += 1
+    assert checked >= 24
+
+
+@pytest.fixture(scope="module")
+def many_draws(ranker):
+    """300 rows of prior draws: more than a block of rows evaluated together (ROW_BLOCK)."""
+    from model.analyses.uncertainty import draw_values
+    from model.network import node_tables
+
+    return node_tables(ranker.priors, draw_values(ranker.priors, n=300, seed=6))
+
+
+def _mixed_evidence(ranker, kernel, rows: int, seed: int) -> np.ndarray:
+    """Rows of a few cases interleaved (groups of rows sharing an evidence pattern that are
+    not contiguous), every tenth row a case of its own, and the worst row."""
+    few = kt.project_cases(ranker, 3, False, seed=seed)
+    few[0, ranker.engine.column["age"]] = -1  # three passes
+    ev = few[np.arange(rows) % 3].copy()
+    ev[::10] = kt.project_cases(ranker, len(ev[::10]), True, seed=seed + 1)
+    for f in kernel.findings:
+        ev[-1, f.col] = f.order[-1]
+    return ev
+
+
+def test_per_row_tables_with_mixed_evidence(ranker, kernel, many_draws, monkeypatch):
+    """Per-row tables with rows of different evidence (priors grouped by pattern, groups not
+    contiguous, blocks of ROW_BLOCK rows, the rows held ROWS_AT_ONCE at a time): each row
+    equals the kernel given only that row's tables (priors precomputed per pattern), and
+    the long-double brute force of the network with that row's tables."""
+    import model.engine.noisy as nk
+
+    ev = _mixed_evidence(ranker, kernel, 300, seed=33)
+    whole = kernel.infer(ev, many_draws)
+    monkeypatch.setattr(nk, "ROWS_AT_ONCE", 37)
+    monkeypatch.setattr(nk, "PARALLEL_ROWS_PER_ROW_TABLES", 1 << 30)
+    pieces = kernel.infer(ev, many_draws)
+    assert np.array_equal(whole.stacked, pieces.stacked) and np.array_equal(whole.log_evidence, pieces.log_evidence)
+    dense = {n: (t.dense() if hasattr(t, "leak_cdf") else np.asarray(t)) for n, t in many_draws.items()}
+    for r in [*range(0, 300, 7), 299]:
+        alone = kernel.infer(ev[r:r + 1], {n: _row(t, r) for n, t in many_draws.items()})
+        assert np.abs(alone.stacked[0] - whole.stacked[r]).max() < 1e-12, r
+        assert abs(alone.log_evidence[0] - whole.log_evidence[r]) < 1e-12, r
+    for r in (0, 1, 2, 10, 131, 299):
+        assert_close_brute(kt.spec_with_tables(ranker.spec, dense, r), ranker.causes, whole, ev, rows=[r])
+
+
+def test_prepared_tables_cache_their_per_row_priors(ranker, kernel, many_draws):
+    """Prepared tables keep the per-row priors of the evidence patterns they were asked for
+    (one entry per pattern, least recently used out beyond the byte limit), with the same
+    numbers as without the cache; rows of different patterns are not cached."""
+    from model.engine.noisy import PreparedTables, _RowCache
+
+    prepared = kernel.prepare(many_draws)
+    cases = kt.project_cases(ranker, 3, False, seed=34)
+    cases[0, ranker.engine.column["age"]] = -1
+    for i, case in enumerate(cases):
+        ev = np.repeat(case[None], 300, axis=0)
+        plain = kernel.infer(ev, many_draws)
+        first = kernel.infer(ev, prepared)
+        again = kernel.infer(ev, prepared)
+        assert len(prepared.cache) == i + 1
+        assert np.array_equal(first.stacked, again.stacked) and np.array_equal(first.log_evidence, again.log_evidence)
+        assert np.abs(plain.stacked - first.stacked).max() < 1e-15
+        assert np.abs(plain.log_evidence - first.log_evidence).max() < 1e-12
+    per_entry = prepared.cache.nbytes // 3
+    assert per_entry == 300 * kernel._phi_row_size * 8
+    assert prepared.nbytes == (prepared.item_f.nbytes + prepared.cpt_t.nbytes + prepared.phi.nbytes
+                               + prepared.cache.nbytes)
+    kernel.infer(_mixed_evidence(ranker, kernel, 300, seed=35), prepared)  # several patterns: not cached
+    assert len(prepared.cache) == 3
+    small = PreparedTables(prepared.rows, prepared.item_f, prepared.cpt_t, prepared.phi, _RowCache(2 * per_entry))
+    for case in cases:
+        kernel.infer(np.repeat(case[None], 300, axis=0), small)
+    assert len(small.cache) == 2 and small.cache.nbytes <= 2 * per_entry
+    tiny = PreparedTables(prepared.rows, prepared.item_f, prepared.cpt_t, prepared.phi, _RowCache(per_entry - 1))
+    out = kernel.infer(np.repeat(cases[0][None], 300, axis=0), tiny)  # does not fit: computed, not kept
+    assert len(tiny.cache) == 0
+    assert np.abs(out.stacked - kernel.infer(np.repeat(cases[0][None], 300, axis=0), many_draws).stacked).max() == 0
+
+
+def test_shared_tables_with_priors_per_row(ranker, kernel, monkeypatch):
+    """The network's own tables with unit priors too many to precompute (PHI_LIMIT): computed
+    per row, once per evidence pattern of the batch; the same numbers."""
+    import model.engine.noisy as nk
+
+    monkeypatch.setattr(nk, "PHI_LIMIT", 0)
+    k = NoisyKernel.compile(ranker.spec, ranker.causes)
+    assert k._phi.size == 0
+    ev = np.vstack([kt.project_cases(ranker, 400, True, seed=36), _mixed_evidence(ranker, kernel, 40, seed=37)])
+    ours, ref = k.infer(ev), kernel.infer(ev)
+    assert np.abs(ours.stacked - ref.stacked).max() < 1e-12
+    assert np.abs(ours.log_evidence - ref.log_evidence).max() < 1e-12
+    bad = ev[:3].copy()
+    bad[2, ranker.engine.column["diabetes"]] = 2  # read by the priors before the kernel checks it
+    with pytest.raises(ValueError, match="row 2"):
+        k.infer(bad)
+
+
+def test_per_row_bad_evidence_is_refused_before_the_priors(ranker, kernel, draws):
+    ev = np.repeat(kt.project_cases(ranker, 1, True, seed=38), 12, axis=0)
+    ev[5, ranker.engine.column["alcohol"]] = 7
+    with pytest.raises(ValueError, match="row 5"):
+        kernel.infer(ev, draws)
+    with pytest.raises(ValueError, match="row 5"):
+        kernel.infer(ev, kernel.prepare(draws))
 
 
 def test_per_row_dense_table_not_of_product_form_is_refused(ranker, kernel):
@@ -458,8 +563,12 @@ def test_same_numbers_without_jit(ranker, kernel, tmp_path):
         "import sys, json, numpy as np; from tests.engine import noisy_support as kt;"
         "from model.engine.noisy import NoisyKernel, JIT; r = kt.project();"
         "k = NoisyKernel.compile(r.spec, r.causes); ev = np.load({!r}); p = k.infer(ev);"
-        "np.save({!r}, p.stacked); np.save({!r}, p.log_evidence); print(json.dumps({{'jit': JIT}}))"
-    ).format(str(tmp_path / "ev.npy"), str(tmp_path / "post.npy"), str(tmp_path / "loge.npy"))
+        "np.save({!r}, p.stacked); np.save({!r}, p.log_evidence);"
+        "from model.analyses.uncertainty import draw_values; from model.network import node_tables;"
+        "t = node_tables(r.priors, draw_values(r.priors, n=12, seed=9));"
+        "q = k.infer(np.repeat(ev[:3], 4, axis=0), t); np.save({!r}, q.stacked); np.save({!r}, q.log_evidence);"
+        "print(json.dumps({{'jit': JIT}}))"
+    ).format(*(str(tmp_path / f) for f in ("ev.npy", "post.npy", "loge.npy", "rows.npy", "rows_loge.npy")))
     env = {**os.environ, "NUMBA_DISABLE_JIT": "1"}
     out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=600,
                          cwd=ROOT)
@@ -468,6 +577,13 @@ def test_same_numbers_without_jit(ranker, kernel, tmp_path):
     post = kernel.infer(ev)
     assert np.abs(np.load(tmp_path / "post.npy") - post.stacked).max() < 1e-12
     assert np.abs(np.load(tmp_path / "loge.npy") - post.log_evidence).max() < 1e-12
+    from model.analyses.uncertainty import draw_values  # per-row tables: the priors per row in plain Python too
+    from model.network import node_tables
+
+    rows = kernel.infer(np.repeat(ev[:3], 4, axis=0), node_tables(ranker.priors, draw_values(ranker.priors, n=12,
+                                                                                             seed=9)))
+    assert np.abs(np.load(tmp_path / "rows.npy") - rows.stacked).max() < 1e-12
+    assert np.abs(np.load(tmp_path / "rows_loge.npy") - rows.log_evidence).max() < 1e-12
 
 
 # ====================================================================== the interface

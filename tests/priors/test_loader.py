@@ -1,6 +1,7 @@
 """The priors folder: every number backed, and every kind of malformed folder refused by name."""
 import os
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -211,3 +212,97 @@ def test_an_answer_cannot_have_a_cause_as_parent(priors_copy):
              "source = \"x\"\nrationale = \"x\"\n")
     (priors_copy / "exposures.toml").write_text((priors_copy / "exposures.toml").read_text() + "\n" + block)
     refused(priors_copy, r"exposures\.toml", r"diuretic\.given\.low_potassium", "an answer's parents are other answers")
+
+
+# ------------------------------------------------------------------ the files themselves (issue 11, item 14)
+
+
+def test_a_byte_order_mark_is_accepted(priors_copy):
+    path = priors_copy / "causes.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert load_priors(priors_copy).values.tolist() == load_priors().values.tolist()
+
+
+@pytest.mark.parametrize("kind, words", [("fifo", "causes.toml: is a FIFO, not a file"),
+                                         ("folder", "causes.toml: is a folder, not a file"),
+                                         ("loop", "causes.toml: is a symbolic link loop, not a file"),
+                                         ("dangling", "causes.toml: is a symbolic link to a missing file")])
+def test_what_stands_where_a_file_should_be_is_named(priors_copy, kind, words):
+    path = priors_copy / "causes.toml"
+    path.unlink()
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "folder":
+        path.mkdir()
+    elif kind == "loop":
+        path.symlink_to(priors_copy / "other.link")
+        (priors_copy / "other.link").symlink_to(path)
+    else:
+        path.symlink_to(priors_copy / "gone.toml.bak")
+    message = refused(priors_copy, re.escape(words))
+    assert "missing" not in message or kind == "dangling"
+
+
+def test_permission_denied_is_said_so(priors_copy, monkeypatch):
+    from model.priors import loader
+
+    def denied(path):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(loader, "_open_file", denied)
+    refused(priors_copy, r"^exposures\.toml: cannot be read: permission denied$")
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
+def test_an_unreadable_file_is_said_to_be_so(priors_copy):
+    (priors_copy / "triage.toml").chmod(0)
+    refused(priors_copy, r"^triage\.toml: cannot be read: permission denied$")
+
+
+def test_extra_toml_files_are_refused_by_name(priors_copy):
+    (priors_copy / "README.md").write_text("notes are fine")
+    (priors_copy / "extra_causes.toml").write_text("[x]\n")
+    (priors_copy / "Old.TOML").write_text("")
+    refused(priors_copy, r"^Old\.TOML, extra_causes\.toml: not a priors file", "remove or rename them")
+
+
+def test_symlinks_are_followed_only_inside_the_folder(priors_copy, tmp_path):
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (priors_copy / "triage.toml").rename(outside / "triage.toml")
+    (priors_copy / "triage.toml").symlink_to(outside / "triage.toml")
+    refused(priors_copy, r"^triage\.toml: is a symbolic link to .*elsewhere/triage\.toml, outside the priors folder")
+    (priors_copy / "triage.toml").unlink()
+    (priors_copy / "kept").mkdir()
+    (outside / "triage.toml").rename(priors_copy / "kept" / "triage.toml")
+    (priors_copy / "triage.toml").symlink_to(Path("kept") / "triage.toml")  # within the folder: fine
+    assert load_priors(priors_copy).values.tolist() == load_priors().values.tolist()
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(priors_copy):
+    from model.priors.loader import MAX_FILE_BYTES
+
+    path = priors_copy / "findings.toml"
+    path.write_bytes(path.read_bytes() + b"# padding\n" * (MAX_FILE_BYTES // 10))
+    refused(priors_copy, r"^findings\.toml: is [\d,]+ bytes, over the 1,048,576 bytes \(1 MiB\) a priors file may hold")
+
+
+def test_the_diary_settings_are_backed_and_in_range():
+    settings = load_priors().diary
+    assert {"experience_days", "persisting_weeks", "experiment_effect", "experiment_probability"} <= set(settings)
+    for s in settings.values():
+        assert s.rationale and s.source and s.unit in ("days", "weeks", "share", "count"), s.id
+        assert s.low <= s.value <= s.high, s.id
+        if s.unit == "share":
+            assert 0 <= s.low and s.high <= 1, s.id
+
+
+@pytest.mark.parametrize("old, new, words", [
+    ('unit = "weeks"', 'unit = "days"', [r"diary\.toml: \[persisting_weeks\]\.unit", "must be 'weeks'"]),
+    ("[persisting_share]\nvalue = 0.5", "[persisting_share]\nvalue = 1.5", [r"\[persisting_share\]", "0 to 1"]),
+    ("[experience_days]\nvalue = 10", "[experience_days]\nvalue = 50", [r"\[experience_days\]", "outside its range"]),
+    ("[experiment_phases]", "[experiment_stages]", [r"diary\.toml", "experiment_phases|experiment_stages"]),
+])
+def test_a_bad_diary_setting_is_refused_by_name(priors_copy, old, new, words):
+    edit(priors_copy, "diary.toml", old, new)
+    refused(priors_copy, *words)

@@ -32,3 +32,31 @@ def test_a_missing_file_is_named(tmp_path):
     good = tmp_path / "case.json"
     good.write_text('\ufeff{"twitching": "yes"}', encoding="utf-8")  # a byte-order mark is fine
     assert read_case_file(str(good)) == {"twitching": "yes"}
+
+
+# ------------------------------------------------------------------ issue 11, item 7
+
+
+@pytest.mark.parametrize("raw, key", [(b'{"atrophy": "yes", "atrophy": "no"}', "'atrophy'"),
+                                      (b'{"twitching": "yes", "caffeine": "high", "twitching": "yes"}', "'twitching'"),
+                                      (b'{"evidence": {"atrophy": "yes", "atrophy": "no"}, "causes": []}', "'atrophy'")])
+def test_a_key_given_twice_is_refused_by_name(ranker, raw, key):
+    with pytest.raises(InputError, match=f"the key {key} appears more than once"):
+        read_case(raw, ranker.vocabulary)
+
+
+def test_an_object_with_answers_beside_evidence_and_causes_is_not_read_as_a_saved_result(ranker):
+    with pytest.raises(InputError, match="has the keys of a saved result .* but also 'atrophy'") as err:
+        read_case(b'{"atrophy": "yes", "evidence": {}, "causes": []}', ranker.vocabulary)
+    assert "a case only input ids" in str(err.value)
+    with pytest.raises(InputError, match="'evidence' must be a JSON object"):
+        read_case(b'{"evidence": ["atrophy"], "causes": []}', ranker.vocabulary)
+
+
+def test_every_key_of_a_detailed_result_marks_a_saved_result(ranker):
+    from model.ranking import RESULT_KEYS
+
+    case = {"caffeine": "high", "twitching": "yes"}
+    saved = rank(case, detail=True)
+    assert set(saved.to_dict()) <= RESULT_KEYS
+    assert read_case(saved.to_json().encode(), ranker.vocabulary) == case

@@ -34,3 +34,10 @@ def assert_same_order(probabilities: dict[str, float], order: list[str], tie: fl
     values = [probabilities[c] for c in order]
     for a, b in pairwise(values):
         assert a >= b - tie, (order, values)
+
+
+def assert_ranked(entries: list[tuple[str, float]], tie: float = 1e-12) -> None:
+    """(id, value) pairs in the project's ranked order: highest first, and values within `tie`
+    of each other are tied and listed by id (a chain of ties may span a few `tie`)."""
+    for (a, x), (b, y) in pairwise(entries):
+        assert x - y > tie or (a < b and abs(x - y) <= tie * len(entries)), (a, x, b, y, entries)

@@ -428,6 +428,41 @@ OUT_OF_RANGE = (-0.1, 1.5, 2, -1, 1.0000001, -1e-300, float("inf"), float("-inf"
 OTHER_TYPES = ("0.3", "", True, [0.1, 0.2], {"x": 0.1}, [], {})
 
 
+def _file_corruption(draw, folder, kind: str) -> Corruption:
+    """Something other than a readable priors file of a sensible size where one should be, an
+    extra *.toml file, or a byte-order mark (which is fine)."""
+    import os
+
+    name = draw(st.sampled_from(FILES))
+    path = folder / name
+    if kind == "extra_toml":
+        extra = draw(st.sampled_from(["extra.toml", "causes.old.toml", "Triage.TOML", "x.toml"]))
+        (folder / extra).write_text(draw(st.sampled_from(["", "[caffeine_effect]\nmodel = 'noisy_or'\n"])))
+        return Corruption(kind, extra, "", True)
+    if kind == "bom":
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+        return Corruption(kind, name, "", False)
+    if kind == "oversized":
+        with open(path, "ab") as f:
+            f.write(b"# padding\n" * (1 + (1 << 20) // 10))
+        return Corruption(kind, name, "", True)
+    if kind == "link_outside":
+        outside = folder.parent / f"{folder.name}-outside"
+        outside.mkdir(exist_ok=True)
+        path.rename(outside / name)
+        path.symlink_to(outside / name)
+        return Corruption(kind, name, "", True)
+    what = draw(st.sampled_from(["fifo", "folder", "loop"]))
+    path.unlink()
+    if what == "fifo":
+        os.mkfifo(path)
+    elif what == "folder":
+        path.mkdir()
+    else:
+        path.symlink_to(path)
+    return Corruption(kind, name, "", True, what)
+
+
 def _other_type(draw, current):
     options = [v for v in OTHER_TYPES if type(v) is not type(current)]
     if isinstance(current, (int, float)) and not isinstance(current, bool):
@@ -442,7 +477,10 @@ def corruptions(draw, folder_factory):
     folder_factory() must return an empty scratch path to copy into."""
     folder = copy_priors(folder_factory())
     kind = draw(st.sampled_from(["delete_key", "change_type", "out_of_range", "sum_off", "cycle",
-                                 "broken_toml", "bad_utf8", "delete_file", "extra_key", "unknown_parent"]))
+                                 "broken_toml", "bad_utf8", "delete_file", "extra_key", "unknown_parent",
+                                 "not_a_file", "extra_toml", "link_outside", "oversized", "bom"]))
+    if kind in ("not_a_file", "extra_toml", "link_outside", "oversized", "bom"):
+        return folder, _file_corruption(draw, folder, kind)
     data = read_priors(folder)
     if kind in ("delete_file", "broken_toml", "bad_utf8"):
         name = draw(st.sampled_from(FILES))
