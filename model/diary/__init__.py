@@ -9,6 +9,7 @@ own triggers, whether twitching persists despite cutting back, and a fair self-e
 """
 from __future__ import annotations
 
+import json
 from datetime import date
 
 from ..ranking import RANKERS, BaseRanker
@@ -60,6 +61,11 @@ class Diary(_Store):
     def export_csv(self) -> str:
         """One row per day: a `date` column, then every input id (empty = unknown)."""
         return to_csv(self.entries(), self.vocabulary)
+
+    def export_json(self) -> str:
+        """Every day as JSON: a list of {"date": "YYYY-MM-DD", "case": {input id: state}}, oldest first."""
+        return json.dumps([{"date": d.isoformat(), "case": c} for d, c in self.entries()], indent=2,
+                          ensure_ascii=False) + "\n"
 
     def import_csv(self, text: str, today: date | None = None) -> int:
         """Add the days of a CSV as `export_csv` writes it: all of them, or none if a row is bad."""
