@@ -42,10 +42,13 @@ class Diary(_Store):
         ranker = self._ranker(ranker)
         return diary_triage(self.entries(), ranker.vocabulary, ranker.priors.diary)
 
-    def propose_experiment(self, ranker: BaseRanker | None = None, start: date | None = None) -> dict | None:
-        """The plan of the self-experiment this diary suggests (not started), or None."""
+    def propose_experiment(self, ranker: BaseRanker | None = None, start: date | None = None,
+                           learned: LearnedReport | None = None) -> dict | None:
+        """The plan of the self-experiment this diary suggests (not started), or None
+        (`learned`: this diary's `learn()`, when the caller has it already)."""
         ranker = self._ranker(ranker)
-        trigger = propose(ranker, self.learn(ranker).learned, self.entries())
+        learned = learned if learned is not None else self.learn(ranker)
+        trigger = propose(ranker, learned.learned, self.entries())
         if trigger is None:
             return None
         return plan(trigger, ranker.vocabulary, ranker.priors.diary, start or date.today())
