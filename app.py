@@ -20,10 +20,11 @@ st.set_page_config(page_title="twitch-causes: why are my muscles twitching?", la
                    initial_sidebar_state="collapsed")
 log = logging.getLogger("twitch_causes.app")
 
-# The pages, in the order of the navigation. A page added later (a diary) goes here.
+# The pages, in the order of the navigation.
 PAGES = (
     st.Page("dashboard/pages/interview.py", title="Check my twitching", url_path="check", default=True),
     st.Page("dashboard/pages/questions.py", title="All questions", url_path="questions"),
+    st.Page("dashboard/pages/diary.py", title="My diary", url_path="diary"),
     st.Page("dashboard/pages/experts.py", title="For experts", url_path="experts"),
 )
 

@@ -44,3 +44,37 @@ def tornado_chart(rows: list[dict], top_chance: float) -> alt.LayerChart:
     line = alt.Chart(pd.DataFrame({"p": [top_chance]})).mark_rule(color="black", strokeDash=[4, 3],
                                                                    aria=False).encode(x="p:Q")
     return (bars + names + line).properties(height=alt.Step(ROW_PX), width="container")
+
+
+TIMELINE_COLOURS = {"Twitching": "#1d4ed8", "No twitching": "#bfdbfe", "Trigger": "#b45309", "Usual": "#e5e7eb"}
+
+
+def timeline_chart(rows: list[dict]) -> alt.Chart:
+    """Logged days across, twitching and each everyday trigger down: a filled cell for what was
+    logged, nothing for a day or an answer not logged."""
+    df = pd.DataFrame(rows, columns=["day", "row", "order", "status", "description"])
+    colours = alt.Scale(domain=list(TIMELINE_COLOURS), range=list(TIMELINE_COLOURS.values()))
+    return alt.Chart(df).mark_rect().encode(
+        x=alt.X("day:T", title=None, timeUnit="yearmonthdate",
+                axis=alt.Axis(format="%d %b", labelColor=INK, domainColor=INK, tickColor=INK, labelAngle=0,
+                              tickCount=6)),
+        y=alt.Y("row:N", sort=alt.EncodingSortField("order"), title=None,
+                axis=alt.Axis(labelColor=INK, labelLimit=140)),
+        color=alt.Color("status:N", scale=colours, title=None, legend=alt.Legend(orient="bottom", labelColor=INK)),
+        description="description:N",
+    ).properties(height=alt.Step(22), width="container")
+
+
+def strengths_chart(rows: list[dict]) -> alt.LayerChart:
+    """Each trigger: this person's strength as a bar with its 90% interval, most people's as a
+    black tick; its name and both numbers written above it (readable at 390 px)."""
+    df = pd.DataFrame(rows, columns=["rank", "name", "personal", "low", "high", "population", "label", "description"])
+    base = alt.Chart(df).encode(y=alt.Y("name:N", sort=alt.EncodingSortField("rank", order="ascending"), axis=None))
+    x = alt.X("personal:Q", scale=alt.Scale(domain=[0, 1]), title=None,
+              axis=alt.Axis(format="%", tickCount=5, labelColor=INK, domainColor=INK, tickColor=INK))
+    bars = base.mark_bar(height=12, color=BAR).encode(x=x, description="description:N")
+    whisker = base.mark_rule(color=INK, aria=False).encode(x="low:Q", x2="high:Q")
+    population = base.mark_tick(color="black", thickness=3, size=20, aria=False).encode(x="population:Q")
+    names = base.mark_text(align="left", baseline="bottom", dy=-11, x=0, fontSize=13, color=INK,
+                           aria=False).encode(text="label:N")
+    return (bars + whisker + population + names).properties(height=alt.Step(ROW_PX + 4), width="container")

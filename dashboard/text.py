@@ -7,9 +7,11 @@ interview's screens, and the rows behind the charts and their tables.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
+from datetime import date
 
 from model.analyses import AnswerEffect
-from model.formatting import natural_frequency, percent
+from model.formatting import day_words, natural_frequency, percent
 from model.interview import EMERGENCY_SCREEN, WARNING_SCREEN, Screen
 from model.ranking import Ranking
 from model.text import LEVEL_TITLES, Advice, Guidance, ResultText, describe, display_label, short_label
@@ -162,3 +164,71 @@ def cause_details(guidance: Guidance, effects: list[AnswerEffect], vocabulary: V
         did = "You have not answered yet; this is how common it is among adults."
     tips = "\n".join(f"- {tip}" for tip in guidance.advice)
     return f"{guidance.what}\n\n**What your answers did**\n\n{did}\n\n**What to try**\n\n{tips}"
+
+
+# ----------------------------------------------------------------------------- the diary
+def timeline_rows(entries: Sequence[tuple[date, Mapping[str, str]]], vocabulary: Vocabulary) -> list[dict]:
+    """The timeline chart's cells: one per logged day and row (twitching, then each everyday
+    trigger), with what was logged; a day or answer not logged has no cell (missing, not "no")."""
+    rows = []
+    triggers = vocabulary.lifestyle
+    order = {"Twitching": 0, **{spec.question: k + 1 for k, spec in enumerate(triggers)}}
+    for day, case in entries:
+        if "twitching" in case:
+            yes = case["twitching"] == "yes"
+            rows.append({"day": day.isoformat(), "row": "Twitching", "order": 0,
+                         "status": "Twitching" if yes else "No twitching",
+                         "description": f"{day_words(day)}: {'twitching' if yes else 'no twitching'}"})
+        for spec in triggers:
+            if spec.id in case:
+                on = case[spec.id] != spec.baseline
+                rows.append({"day": day.isoformat(), "row": spec.question, "order": order[spec.question],
+                             "status": "Trigger" if on else "Usual",
+                             "description": f"{day_words(day)}: {spec.question}: {spec.label_of(case[spec.id])}"})
+    return rows
+
+
+def timeline_summary(entries: Sequence[tuple[date, Mapping[str, str]]], vocabulary: Vocabulary) -> str:
+    """The timeline chart's accessible name: what it shows, in one sentence."""
+    logged = [c["twitching"] for _, c in entries if "twitching" in c]
+    if not entries:
+        return "Timeline: no days logged."
+    return (f"Timeline of the latest {len(entries)} days logged, {day_words(entries[0][0])} to "
+            f"{day_words(entries[-1][0])}: twitching on {logged.count('yes')} of {len(logged)} days with an answer, "
+            "and the everyday triggers logged each day. The same in words is below the chart.")
+
+
+def strength_rows(learned, vocabulary: Vocabulary, causes: Mapping[str, str]) -> list[dict]:
+    """One row per trigger link the diary has days for: this person's strength and its 90%
+    interval against the population's, as model.diary learned them (nothing recomputed)."""
+    rows = []
+    for s in learned.triggers:
+        if not s.days_exposed:
+            continue
+        spec = vocabulary.inputs[s.link.input]
+        name = f"{spec.question}: {spec.label_of(s.link.state)} \u2192 {causes.get(s.link.cause, s.link.cause)}"
+        low, high = s.interval
+        rows.append({"name": name, "personal": s.personal, "low": low, "high": high, "population": s.population,
+                     "days": s.days_exposed, "enough": s.enough_data,
+                     "label": f"{name}: yours {percent(s.personal)}, most people {percent(s.population)}",
+                     "description": (f"{name}: yours about {percent(s.personal)} (90% interval {percent(low)} to "
+                                     f"{percent(high)}), most people {percent(s.population)}")})
+    rows.sort(key=lambda r: (-r["personal"], r["name"]))
+    for k, r in enumerate(rows):
+        r["rank"] = k + 1
+    return rows
+
+
+def strength_table(rows: list[dict]) -> list[dict]:
+    """The strengths chart as a table, in the chart's order."""
+    return [{"Trigger": r["name"], "Yours": percent(r["personal"]),
+             "90% interval": f"{percent(r['low'])} to {percent(r['high'])}", "Most people": percent(r["population"]),
+             "Days logged": r["days"], "Enough days": "Yes" if r["enough"] else "Not yet"} for r in rows]
+
+
+def strengths_summary(rows: list[dict]) -> str:
+    if not rows:
+        return "Your trigger strengths: none logged yet."
+    top = rows[0]
+    return (f"Bar chart of {len(rows)} trigger strengths, yours against most people's; the strongest for you: "
+            f"{top['description']}. The same as a table below the chart.")

@@ -26,7 +26,7 @@ from model.text import (
 )
 from model.triage import PROMPT, RULES
 
-from . import state
+from . import diary, state
 from .analyses import suggestion_rows
 from .case import GROUPS, NOT_SURE, mildest, option_label, options
 from .charts import ranked_chart
@@ -53,6 +53,11 @@ button[role="tab"] { min-height: 44px; }
 [data-baseweb="select"] > div { min-height: 44px; }
 [data-testid="stTopNavLink"], [data-testid="stSidebarNavLink"] { min-height: 44px; display: flex; align-items: center; }
 [data-testid="stFileUploaderDropzone"] button { min-height: 44px; }
+[data-testid="stButtonGroup"] button { min-height: 44px; height: auto; max-width: 100%; }
+[data-testid="stButtonGroup"] button p { white-space: normal; overflow-wrap: anywhere; text-align: left; }
+[data-testid="stDateInput"] [role="spinbutton"] { display: inline-flex; align-items: center; justify-content: center;
+  min-width: 24px; min-height: 44px; }
+[data-testid="stDateInputCalendarButton"] { min-height: 44px; min-width: 44px; }
 [data-testid="stTable"] table { width: 100%; table-layout: auto; }
 [data-testid="stTable"] div:has(> table) { overflow: visible; }
 [data-testid="stTable"] th, [data-testid="stTable"] td { white-space: normal; overflow-wrap: anywhere; }
@@ -154,8 +159,14 @@ def cause_sections(ranking: Ranking, ranker: Ranker) -> None:
 
 
 def downloads(ranking: Ranking, ranker: Ranker, overrides: dict) -> None:
-    """A one-page A4 PDF to show a doctor; the same as Markdown, the result as JSON, the answers."""
-    content = report_content(ranking, ranker.vocabulary)
+    """A one-page A4 PDF to show a doctor; the same as Markdown, the result as JSON, the answers.
+    With a diary on this computer the report adds its sections (model.text.diary_sections, as
+    `report --diary` does), unless the person leaves them out."""
+    extra = diary.report_sections()
+    if extra and not st.toggle("Add my diary to the report (its timeline, my own triggers, what I tried)",
+                               value=True, key="report_diary"):
+        extra = ()
+    content = report_content(ranking, ranker.vocabulary, extra=extra)
     priors = ranker.priors  # the session's: its values are the numbers in use
     files = {k: (float(priors.file_values[priors.index(k)]), float(priors.values[priors.index(k)])) for k in overrides}
     with st.container(key="downloads"):

@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 import streamlit as st
 from pypdf import PdfReader
-from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from dashboard.case import NOT_SURE
@@ -44,22 +43,6 @@ def fresh_caches():
     yield
     st.cache_resource.clear()
     st.cache_data.clear()
-
-
-@pytest.fixture
-def downloads(monkeypatch):
-    """What the download buttons hand to Streamlit, by file name."""
-    files: dict[str, bytes] = {}
-    add = MediaFileManager.add
-
-    def recording(self, path_or_data, mimetype, coordinates, file_name=None, is_for_static_download=False):
-        if file_name:
-            data = path_or_data.encode() if isinstance(path_or_data, str) else path_or_data
-            files[file_name] = data
-        return add(self, path_or_data, mimetype, coordinates, file_name, is_for_static_download)
-
-    monkeypatch.setattr(MediaFileManager, "add", recording)
-    return files
 
 
 # ----------------------------------------------------------------------------- helpers

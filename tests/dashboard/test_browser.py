@@ -72,12 +72,19 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture(scope="module")
-def dashboard(tmp_path_factory):
+def diary_path(tmp_path_factory) -> Path:
+    """The diary file the served dashboard uses: in a temporary folder, never the real one."""
+    return tmp_path_factory.mktemp("diary") / "diary.sqlite3"
+
+
+@pytest.fixture(scope="module")
+def dashboard(tmp_path_factory, diary_path):
     """The dashboard as `make run` serves it, on a free port for this module."""
+    from dashboard.diary import FILE_ENV
     from tests.support.server import serve
 
     log = tmp_path_factory.mktemp("dashboard") / "server.log"
-    with serve(log) as url:
+    with serve(log, env={FILE_ENV: str(diary_path)}) as url:
         yield url
 
 
@@ -479,3 +486,39 @@ def test_rapid_mixed_bursts_leave_the_form_the_saved_answers_and_the_ranking_agr
     assert disagreeing == [], disagreeing[:3]
     print(f"bursts replayed: {bursts} (in {restarts + 1} sessions), disagreeing: {len(disagreeing)}")
 
+
+# ----------------------------------------------------------------------------- issue 15, item 7
+def test_logging_a_day_like_yesterday_but_one_change_takes_three_taps(app, size, diary_path):
+    """At phone size: the diary page, one answer changed from yesterday's, Save: three taps
+    (the page link included), and the file holds yesterday's answers with that one change."""
+    if size != "390":
+        pytest.skip("the daily entry is for the phone")
+    from datetime import date, timedelta
+
+    from model import Diary
+
+    page, vocabulary = app.page, load_ranker().vocabulary
+    today, yesterday = date.today(), date.today() - timedelta(days=1)
+    usual = {"twitching": "yes", "caffeine": "high", "sleep": "poor", "stress": "moderate", "atrophy": "no"}
+    with Diary.open(diary_path, vocabulary) as diary:
+        diary.add(yesterday, usual)
+    try:
+        app.go("My diary")
+        expect(page.locator(".st-key-diary_triage [data-testid='stAlert']")).to_contain_text("Nothing in your diary")
+        caffeine = page.locator("[class*='st-key-diary--caffeine--']")
+        label = vocabulary.inputs["caffeine"].label_of
+        expect(caffeine.get_by_role("radio", name=label("high"), exact=True)).to_be_checked()  # as yesterday
+        axe(page, "the diary")
+        phone_checks(page)
+        app.shoot("diary-entry")
+        app.tap(caffeine.get_by_role("radio", name=label("none"), exact=True), moves=False)
+        expect(caffeine.get_by_role("radio", name=label("none"), exact=True)).to_be_checked()
+        app.tap(page.locator(".st-key-diary--save button"), moves=False)
+        expect(page.get_by_text(re.compile(r"^Saved "))).to_be_visible()
+        with Diary.open(diary_path, vocabulary, create=False) as diary:
+            assert diary.entries() == [(yesterday, usual), (today, {**usual, "caffeine": "none"})]
+        assert app.taps <= 3
+        axe(page, "the diary after a save")
+        print(f"taps diary {app.size}: {app.taps}")
+    finally:
+        diary_path.unlink(missing_ok=True)

@@ -1,4 +1,6 @@
 """The dashboard's words and rows (dashboard/text.py)."""
+from datetime import date
+
 from dashboard.text import (
     advice_heading,
     banner_body,
@@ -10,9 +12,13 @@ from dashboard.text import (
     leading_sentence,
     level_name,
     screen_note,
+    strength_rows,
+    strength_table,
     table_rows,
+    timeline_rows,
 )
 from model import rank
+from model.diary.learn import learn
 from model.formatting import percent
 from model.interview import QUESTION_SCREEN, Screen
 from model.text import ADVICE, result_text
@@ -80,3 +86,26 @@ def test_a_question_that_contradicts_an_earlier_answer_gets_a_note(ranker):
 
 def test_escaped_markdown_shows_literally():
     assert escape_markdown("[x](http://a) *b* `c`") == r"\[x\]\(http://a\) \*b\* \`c\`"
+
+
+def test_the_timeline_has_a_cell_only_for_what_was_logged(ranker):
+    days = [(date(2026, 11, 2), {"twitching": "yes", "caffeine": "high"}), (date(2026, 11, 4), {"sleep": "good"})]
+    rows = timeline_rows(days, ranker.vocabulary)
+    cells = {(r["day"], r["row"]): r["status"] for r in rows}
+    assert cells == {("2026-11-02", "Twitching"): "Twitching", ("2026-11-02", "Caffeine most days"): "Trigger",
+                     ("2026-11-04", "Sleep lately"): "Usual"}  # 3 November and every unanswered question: no cell
+
+
+def test_strength_rows_carry_learns_numbers_unchanged(ranker):
+    days = [(date(2026, 10, 1 + k), {"twitching": "yes" if k % 2 else "no", "caffeine": "high" if k % 2 else "none"})
+            for k in range(20)]
+    learned = learn(ranker, days, 10.0, 5, 5)
+    rows = strength_rows(learned, ranker.vocabulary, ranker.priors.causes)
+    exposed = [s for s in learned.triggers if s.days_exposed]
+    assert len(rows) == len(exposed) and [r["rank"] for r in rows] == list(range(1, len(rows) + 1))
+    by_name = {r["name"]: r for r in rows}
+    for s in exposed:
+        row = next(r for name, r in by_name.items() if name.startswith(ranker.vocabulary.inputs[s.link.input].question))
+        assert (row["personal"], row["low"], row["high"], row["population"]) == (s.personal, *s.interval, s.population)
+    table = strength_table(rows)
+    assert table[0]["Yours"] == percent(rows[0]["personal"]) and table[0]["Most people"] == percent(rows[0]["population"])
