@@ -266,8 +266,12 @@ class BaseRanker:
         """The Ranking of one case from its posteriors (in `self.causes` order)."""
         labels, ids, hp_id = self.priors.causes, self.causes, self.high_priority
         values = probs.tolist()
-        causes = tuple(CauseProbability(ids[j], labels[ids[j]], values[j]) for j in ranked_order(probs, ids))
-        hp = next(c for c in causes if c.id == hp_id)
+        if len(values) != len(ids):
+            raise ValueError(f"{len(values)} values for {len(ids)} causes")
+        order = _ranked_row(values, ids, TIE)  # ranked_order's rule for one row, as a list
+        new = tuple.__new__  # CauseProbability(...) without the named tuple's argument parsing
+        causes = tuple(new(CauseProbability, (ids[j], labels[ids[j]], values[j])) for j in order)
+        hp = causes[order.index(ids.index(hp_id))]
         tri = triage(evidence, hp.probability, self.threshold("prompt_evaluation_above"),
                      self.threshold("see_doctor_above"))
         return Ranking(evidence, causes, hp, self.base_rate(evidence.get("age")), tri)

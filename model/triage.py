@@ -21,6 +21,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -92,17 +93,31 @@ def rules_hit(evidence: Mapping[str, str]) -> list[Rule]:
 def triage(evidence: Mapping[str, str], hp: float, prompt_above: float, routine_above: float,
            hp_label: str = "a serious neuromuscular condition") -> Triage:
     """Triage level and plain-word reasons for one case."""
-    hits = rules_hit(evidence)
+    hits = tuple(k for k, r in enumerate(RULES) if evidence.get(r.input) == r.state)
+    posterior = decide_one(SELF_CARE, hp, prompt_above, routine_above)  # the posterior's own level
+    calm = not hits and posterior == SELF_CARE
+    open_questions = tuple(open_warning_signs(evidence)) if calm else ()
+    no_twitching = calm and evidence.get("twitching") == "no"
+    return _triage(hits, posterior, natural_frequency(hp), prompt_above, routine_above, no_twitching,
+                   open_questions, hp_label)
+
+
+@lru_cache(maxsize=4096)
+def _triage(hit_rules: tuple[int, ...], posterior_level: int, chance: str, prompt_above: float, routine_above: float,
+            no_twitching: bool, open_questions: tuple[str, ...], hp_label: str) -> Triage:
+    """`triage` from what its words depend on (the rules hit by index, the posterior's own
+    level and its chance in words): the same answers' words are built once."""
+    hits = [RULES[k] for k in hit_rules]
     rule_level = max((r.level for r in hits), default=SELF_CARE)
-    level = decide_one(rule_level, hp, prompt_above, routine_above)
+    level = max(rule_level, posterior_level)  # = decide_one(rule_level, hp, ...)
     emergency = [r for r in hits if r.level == EMERGENCY]
     prompt = [r for r in hits if r.level == PROMPT]
     routine = [r for r in hits if r.level == SEE_DOCTOR]
-    words = {"condition": hp_label, "chance": natural_frequency(hp)}
+    words = {"condition": hp_label, "chance": chance}
     posterior = None  # the posterior's own level, its texts and its threshold in words
-    if hp > prompt_above:
+    if posterior_level == PROMPT:
         posterior = (PROMPT, TEXTS["prompt_evaluation_posterior"], threshold_words(prompt_above))
-    elif hp > routine_above:
+    elif posterior_level == SEE_DOCTOR:
         posterior = (SEE_DOCTOR, TEXTS["see_doctor_posterior"], threshold_words(routine_above))
 
     if level == EMERGENCY:
@@ -125,8 +140,7 @@ def triage(evidence: Mapping[str, str], hp: float, prompt_above: float, routine_
             reasons.append(posterior[1]["reason"].format(threshold=posterior[2], **words))
         return Triage(LEVELS[level], tuple(reasons))
     text = TEXTS["self_care"]
-    reasons = [text["reason_no_twitching"] if evidence.get("twitching") == "no" else text["reason"].format(**words)]
-    open_questions = open_warning_signs(evidence)
+    reasons = [text["reason_no_twitching"] if no_twitching else text["reason"].format(**words)]
     if open_questions:
         reasons.append(text["unanswered"].format(list=_join([WARNING_SIGNS[i] for i in open_questions])))
     return Triage(LEVELS[level], tuple(reasons))

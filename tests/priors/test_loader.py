@@ -302,7 +302,11 @@ def test_the_diary_settings_are_backed_and_in_range():
     ("[persisting_share]\nvalue = 0.5", "[persisting_share]\nvalue = 1.5", [r"\[persisting_share\]", "0 to 1"]),
     ("[experience_days]\nvalue = 10", "[experience_days]\nvalue = 50", [r"\[experience_days\]", "outside its range"]),
     ("[experiment_phases]", "[experiment_stages]", [r"diary\.toml", "experiment_phases|experiment_stages"]),
+    ("[persisting_weeks]\nvalue = 3\n", "[persisting_weeks]\nvalue = -1\n", [r"\[persisting_weeks\]", "numbers from 0"]),
+    ("[experiment_effect]\nvalue = 0.3\nrange = [0.2, 0.5]\n", "[experiment_effect]\nvalue = 0.3\nrange = [0.2, 1.5]\n",
+     [r"\[experiment_effect\]", "0 to 1"]),
 ])
 def test_a_bad_diary_setting_is_refused_by_name(priors_copy, old, new, words):
     edit(priors_copy, "diary.toml", old, new)
     refused(priors_copy, *words)
+

@@ -425,6 +425,7 @@ CAUSE_NODES = tuple(k for k in BASE["causes.toml"])
 PRIOR_DISTRIBUTIONS = tuple(k for k, t in BASE["exposures.toml"].items() if t.get("model") == "prior")
 GARBAGE_LINES = ("[unclosed", "x = ", "= 1", 'a = "unterminated', "[[]]", "key = 1 2", "\x00", "value = {,}")
 OUT_OF_RANGE = (-0.1, 1.5, 2, -1, 1.0000001, -1e-300, float("inf"), float("-inf"), float("nan"), 1e308)
+NEVER_A_COUNT = (-0.1, -1, -1e-300, float("-inf"), float("nan"))  # for a number of days, weeks or phases
 OTHER_TYPES = ("0.3", "", True, [0.1, 0.2], {"x": 0.1}, [], {})
 
 
@@ -547,7 +548,9 @@ def corruptions(draw, folder_factory):
     if kind == "out_of_range":
         path = draw(st.sampled_from([p for p in leaf_paths if is_probability_leaf(p)
                                      and isinstance(get_path(table, p), (int, float))]))
-        bad = draw(st.sampled_from(OUT_OF_RANGE))
+        # diary.toml holds days, weeks and counts besides shares: only what no unit allows
+        counted = name == "diary.toml" and table[path[0]].get("unit") != "share"
+        bad = draw(st.sampled_from(NEVER_A_COUNT if counted else OUT_OF_RANGE))
         put_path(table, path, bad)
         write_priors_file(folder, name, table)
         return folder, Corruption(kind, name, str(path[0]), True, f"{'.'.join(map(str, path))} = {bad}")
