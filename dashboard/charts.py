@@ -59,22 +59,25 @@ def timeline_chart(rows: list[dict]) -> alt.Chart:
                 axis=alt.Axis(format="%d %b", labelColor=INK, domainColor=INK, tickColor=INK, labelAngle=0,
                               tickCount=6)),
         y=alt.Y("row:N", sort=alt.EncodingSortField("order"), title=None,
-                axis=alt.Axis(labelColor=INK, labelLimit=140)),
-        color=alt.Color("status:N", scale=colours, title=None, legend=alt.Legend(orient="bottom", labelColor=INK)),
+                axis=alt.Axis(labelColor=INK, labelLimit=120)),
+        color=alt.Color("status:N", scale=colours, title=None,
+                        legend=alt.Legend(orient="bottom", direction="horizontal", columns=2, labelColor=INK)),
         description="description:N",
     ).properties(height=alt.Step(22), width="container")
 
 
 def strengths_chart(rows: list[dict]) -> alt.LayerChart:
     """Each trigger: this person's strength as a bar with its 90% interval, most people's as a
-    black tick; its name and both numbers written above it (readable at 390 px)."""
+    black tick; the trigger, its cause and both numbers written above it in three lines (readable
+    at 390 px). The axis ends a little past the largest interval, so small strengths show."""
     df = pd.DataFrame(rows, columns=["rank", "name", "personal", "low", "high", "population", "label", "description"])
+    top = min(1.0, max([0.05, *df["high"], *df["population"]]) * 1.1)
     base = alt.Chart(df).encode(y=alt.Y("name:N", sort=alt.EncodingSortField("rank", order="ascending"), axis=None))
-    x = alt.X("personal:Q", scale=alt.Scale(domain=[0, 1]), title=None,
-              axis=alt.Axis(format="%", tickCount=5, labelColor=INK, domainColor=INK, tickColor=INK))
+    x = alt.X("personal:Q", scale=alt.Scale(domain=[0, top]), title=None,
+              axis=alt.Axis(format="%", tickCount=4, labelColor=INK, domainColor=INK, tickColor=INK))
     bars = base.mark_bar(height=12, color=BAR).encode(x=x, description="description:N")
     whisker = base.mark_rule(color=INK, aria=False).encode(x="low:Q", x2="high:Q")
     population = base.mark_tick(color="black", thickness=3, size=20, aria=False).encode(x="population:Q")
-    names = base.mark_text(align="left", baseline="bottom", dy=-11, x=0, fontSize=13, color=INK,
-                           aria=False).encode(text="label:N")
-    return (bars + whisker + population + names).properties(height=alt.Step(ROW_PX + 4), width="container")
+    names = base.mark_text(align="left", baseline="bottom", dy=-39, x=0, fontSize=12, color=INK, lineHeight=15,
+                           lineBreak="\n", aria=False).encode(text="label:N")
+    return (bars + whisker + population + names).properties(height=alt.Step(ROW_PX + 42), width="container")

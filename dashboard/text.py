@@ -206,13 +206,16 @@ def strength_rows(learned, vocabulary: Vocabulary, causes: Mapping[str, str]) ->
         if not s.days_exposed:
             continue
         spec = vocabulary.inputs[s.link.input]
-        name = f"{spec.question}: {spec.label_of(s.link.state)} \u2192 {causes.get(s.link.cause, s.link.cause)}"
+        trigger = f"{spec.question}: {spec.label_of(s.link.state)}"
+        cause = short_label(causes.get(s.link.cause, s.link.cause))
         low, high = s.interval
-        rows.append({"name": name, "personal": s.personal, "low": low, "high": high, "population": s.population,
+        rows.append({"name": f"{trigger} \u2192 {cause}", "trigger": trigger, "cause": cause,
+                     "personal": s.personal, "low": low, "high": high, "population": s.population,
                      "days": s.days_exposed, "enough": s.enough_data,
-                     "label": f"{name}: yours {percent(s.personal)}, most people {percent(s.population)}",
-                     "description": (f"{name}: yours about {percent(s.personal)} (90% interval {percent(low)} to "
-                                     f"{percent(high)}), most people {percent(s.population)}")})
+                     "label": "\n".join([f"{spec.question}:", spec.label_of(s.link.state),
+                                         f"\u2192 {cause}: yours {percent(s.personal)}, most people {percent(s.population)}"]),
+                     "description": (f"{trigger} \u2192 {cause}: yours about {percent(s.personal)} (90% interval "
+                                     f"{percent(low)} to {percent(high)}), most people {percent(s.population)}")})
     rows.sort(key=lambda r: (-r["personal"], r["name"]))
     for k, r in enumerate(rows):
         r["rank"] = k + 1
