@@ -33,9 +33,13 @@ $(STAMP): pyproject.toml
 	$(PY) -c "import model; model.rank({'twitching': 'yes'}, detail=True)"
 	touch $(STAMP)
 
-# Debian's Chromium for the browser tests (needs root; .ci/run calls it).
+# Debian's Chromium for the browser tests, a colour emoji font for the banners' symbols, and
+# axe-core (npm, into tests/support/axe, git-ignored) for the accessibility checks (needs root;
+# .ci/run calls it).
 browser:
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+	test -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf || (apt-get update -qq && apt-get install -y -qq fonts-noto-color-emoji)
+	test -f tests/support/axe/node_modules/axe-core/axe.min.js || npm install --silent --no-audit --no-fund --prefix tests/support/axe axe-core@4
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check model dashboard app.py tests benchmarks

@@ -2,20 +2,31 @@
 model.text.analyses)."""
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from model.analyses import NextQuestion, SensitivityEntry
+from model.formatting import percent
 from model.ranking import Ranking
 from model.vocabulary import Vocabulary
+
+from .case import NOT_SURE, option_label
 
 
 def question_rows(next_questions: Iterable[NextQuestion], vocabulary: Vocabulary, n: int = 3) -> list[dict]:
     """The n most informative unanswered questions, with their answers as (state, label) pairs."""
+    return suggestion_rows([q.input for q in list(next_questions)[:n]], vocabulary, unknown=False)
+
+
+def suggestion_rows(inputs: Iterable[str], vocabulary: Vocabulary, unknown: bool = True) -> list[dict]:
+    """One-click rows for these questions: every answer as (state, label), then, with `unknown`,
+    'Not sure' (or 'Not tested') as (NOT_SURE, label)."""
     rows = []
-    for q in list(next_questions)[:n]:
-        spec = vocabulary.inputs[q.input]
-        rows.append({"input": q.input, "question": spec.question, "gain": q.information_gain,
-                     "answers": [(s, spec.label_of(s)) for s in spec.states]})
+    for input_id in inputs:
+        spec = vocabulary.inputs[input_id]
+        answers = [(s, spec.label_of(s)) for s in spec.states]
+        if unknown:
+            answers.append((NOT_SURE, option_label(spec, NOT_SURE)))
+        rows.append({"input": input_id, "question": spec.question, "answers": answers})
     return rows
 
 
@@ -26,13 +37,16 @@ def interval_rows(ranking: Ranking) -> list[dict]:
              "rank_stability": per_cause[c.id]["rank_stability"]} for c in ranking.causes if c.id in per_cause]
 
 
-def tornado_rows(entries: Iterable[SensitivityEntry], n: int = 12) -> list[dict]:
-    """The n numbers that swing the top cause most: one row each, widest first."""
+def tornado_rows(entries: Iterable[SensitivityEntry], n: int = 12, names: Mapping[str, str] | None = None) -> list[dict]:
+    """The n numbers that swing the top cause most: one row each, widest first, named by
+    `names` (parameter id -> readable name) when given."""
     rows = []
     for e in sorted(entries, key=lambda e: (-e.swing, e.parameter))[:n]:
         low, high = sorted((e.top_at_low, e.top_at_high))
-        rows.append({"prior": e.parameter, "low": low, "high": high, "value": e.value,
-                     "range": f"{e.range[0]:g} to {e.range[1]:g}", "changes": _change(e)})
+        name = (names or {}).get(e.parameter, e.parameter)
+        rows.append({"prior": e.parameter, "name": name, "low": low, "high": high, "value": e.value,
+                     "range": f"{e.range[0]:g} to {e.range[1]:g}", "changes": _change(e),
+                     "label": f"{name}: {percent(low)} to {percent(high)}"})
     return rows
 
 

@@ -18,11 +18,19 @@ Two things that .streamlit/config.toml cannot do are done here, before Streamlit
 
 The server's options are passed to App.run like command-line flags, so loopback, headless
 and no usage statistics hold whatever a user's ~/.streamlit/config.toml says.
+
+Two conveniences for the pages: the model is loaded in the background while the server
+starts, so the first visitor does not wait for it; and `/_twitch-causes/boot` answers this
+server process's random id, so that a page left open across a restart notices the new
+server and reloads itself instead of showing results the new server does not have.
 """
 from __future__ import annotations
 
 import argparse
+import os
+import secrets
 import sys
+import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -34,6 +42,11 @@ APP = Path(__file__).resolve().parents[1] / "app.py"
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 SERVER_OPTIONS = {"server.address": "127.0.0.1", "server.headless": True, "browser.gatherUsageStats": False,
                   "server.fileWatcherType": "none"}
+
+
+BOOT_PATH = "/_twitch-causes/boot"
+BOOT_ID = secrets.token_hex(8)  # new with every server process
+os.environ["TWITCH_CAUSES_BOOT"] = BOOT_ID  # the pages read it (they run in this process)
 
 
 def _not_known() -> None:
@@ -81,21 +94,41 @@ class LoopbackOnly:
             if not allowed(headers.get(b"host", []), headers.get(b"origin", [])):
                 await self._refuse(scope, send)
                 return
+            if scope["type"] == "http" and scope.get("path") == BOOT_PATH:
+                await self._text(send, 200, BOOT_ID.encode(), b"no-store")
+                return
         await self.app(scope, receive, send)
+
+    @staticmethod
+    async def _text(send, status: int, body: bytes, cache: bytes = b"no-cache") -> None:
+        await send({"type": "http.response.start", "status": status,
+                    "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"cache-control", cache),
+                                (b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})
 
     @staticmethod
     async def _refuse(scope, send) -> None:
         if scope["type"] == "websocket":
             await send({"type": "websocket.close", "code": 1008})  # before accept: the upgrade gets 403
             return
-        body = b"Forbidden: this dashboard answers only http://127.0.0.1 and http://localhost\n"
-        await send({"type": "http.response.start", "status": 403,
-                    "headers": [(b"content-type", b"text/plain; charset=utf-8"),
-                                (b"content-length", str(len(body)).encode())]})
-        await send({"type": "http.response.body", "body": body})
+        await LoopbackOnly._text(send, 403, b"Forbidden: this dashboard answers only http://127.0.0.1 and "
+                                           b"http://localhost\n")
 
 
 app = st.App(APP, middleware=[Middleware(LoopbackOnly)])
+
+
+def warm_up() -> None:
+    """Load the model (and compile what the analyses need) while the server starts."""
+    try:
+        from model import load_ranker
+        from model.analyses import prepare
+
+        ranker = load_ranker()
+        prepare(ranker)
+        ranker.rank({"twitching": "yes"}, detail=True)
+    except Exception:  # the page loads it again and says what went wrong
+        pass
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -103,6 +136,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=8501, help="loopback port (default 8501)")
     args = parser.parse_args(argv)
     sys.argv = [str(APP)]  # App.run() hands sys.argv[1:] to app.py: nothing
+    threading.Thread(target=warm_up, name="warm-up", daemon=True).start()
     app.run(config={**SERVER_OPTIONS, "server.port": args.port})
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from .analyses import add_detail
 from .batch import rank_frame
-from .diary import Diary, combine_triage
+from .diary import Diary, LearnedReport, combine_triage
 from .priors import apply_overrides
 from .ranking import RANKERS, BaseRanker, Ranking
 from .triage import Triage
@@ -38,16 +38,18 @@ class Ranker(BaseRanker):
             return self
         return RANKERS.get(Ranker, self.priors.with_values(apply_overrides(self.priors, overrides)))
 
-    def personalised(self, diary: Diary) -> Ranker:
+    def personalised(self, diary: Diary, learned: LearnedReport | None = None) -> Ranker:
         """A ranker whose trigger strengths (and twitching background) are this person's, learned
-        from their diary (`diary.learn`); links without enough days keep the hand-set value.
-        Inference stays exact: it is this ranker's network with those numbers changed."""
-        return self.with_overrides(diary.learn(self).overrides())
+        from their diary (`diary.learn`, or `learned` when the caller has it already); links
+        without enough days keep the hand-set value. Inference stays exact: it is this ranker's
+        network with those numbers changed."""
+        return self.with_overrides((learned if learned is not None else diary.learn(self)).overrides())
 
-    def rank_with_diary(self, case: Mapping[str, str], diary: Diary, detail: bool = False) -> Ranking:
+    def rank_with_diary(self, case: Mapping[str, str], diary: Diary, detail: bool = False,
+                        learned: LearnedReport | None = None) -> Ranking:
         """`rank --diary`: the case ranked by the personalised ranker, its triage combined with
         the diary's own (warning signs on any day, twitching persisting despite cutting back)."""
-        ranking = self.personalised(diary).rank(case, detail=detail)
+        ranking = self.personalised(diary, learned).rank(case, detail=detail)
         level, reasons = combine_triage(ranking.triage.level, ranking.triage.reasons, diary.triage(self))
         return replace(ranking, triage=Triage(level, reasons))
 

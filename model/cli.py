@@ -381,8 +381,7 @@ def _diary_export(args) -> int:
     if suffix not in (".csv", ".json"):
         raise InputError(f"{args.output}: a diary exports to a CSV or JSON file; name it FILE.csv or FILE.json")
     with _open_diary(args.file, create=False) as diary:
-        data = diary.export_csv() if suffix == ".csv" else json.dumps(
-            [{"date": d.isoformat(), "case": c} for d, c in diary.entries()], indent=2, ensure_ascii=False) + "\n"
+        data = diary.export_csv() if suffix == ".csv" else diary.export_json()
         written = write_file(args.output, data, source=diary.path)
         count = len(diary)
     print(f"twitch-causes: wrote {_days(count)} to {written} (it holds health answers: created with your umask)",

@@ -131,6 +131,20 @@ class Interview:
             return self
         return replace(self, done=self.done[:-1], reopened=self.done[-1])
 
+    def upcoming(self, n: int = 3) -> tuple[str, ...]:
+        """The next `n` questions this interview would put, in the order it would put them,
+        each assumed answered "not sure" (what one-click suggestions beside a full form offer:
+        warning signs first, then the core questions, then those that could still matter)."""
+        out: list[str] = []
+        interview = self
+        while len(out) < n:
+            screen = interview.current()
+            if screen.kind == RESULT_SCREEN:
+                break
+            out.extend(i for i in screen.inputs if i not in out)
+            interview = interview.answer({})
+        return tuple(out[:n])
+
     @property
     def progress(self) -> tuple[int, int]:
         """(screens answered, an estimate of all the screens): the fixed screens plus the

@@ -128,3 +128,22 @@ def test_a_coffee_drinker_reaches_a_result_in_few_screens(ranker):
         screens += 1
     assert screens <= 2 + len(CORE) + MAX_ADAPTIVE
     assert ranker.rank(iv.answers).causes[0].id == "caffeine_effect"
+
+
+def test_upcoming_lists_the_questions_in_the_order_the_interview_asks_them(ranker):
+    iv = Interview(ranker)
+    assert iv.upcoming(1) == ("sudden_symptoms",)
+    assert iv.upcoming(4) == ("sudden_symptoms", *rule_inputs(PROMPT)[:3])
+    done = through_warning_signs(ranker)
+    assert done.upcoming(3) == CORE
+    answered = Interview(ranker, answers={"twitching": "yes", "sudden_symptoms": "no"})
+    assert answered.upcoming(2) == rule_inputs(PROMPT)[:2]  # answered questions are not offered again
+    iv = through_warning_signs(ranker).answer({"twitching": "yes"}).answer({"age": "under_40"})
+    iv = iv.answer({"twitch_duration": "days"})
+    first = iv.current().inputs[0]
+    assert iv.upcoming(3)[0] == first and len(set(iv.upcoming(3))) == len(iv.upcoming(3))
+    assert iv.upcoming(3)[1] == iv.answer({}).current().inputs[0]
+
+
+def test_upcoming_is_empty_once_the_interview_has_stopped(ranker):
+    assert Interview(ranker).answer({"sudden_symptoms": "yes"}).upcoming() == ()

@@ -240,3 +240,32 @@ def test_the_dashboard_runs_without_any_network_access(no_network, tmp_path, mon
     assert not at.exception, [e.value for e in at.exception]
     assert no_network == []
     assert snapshot(home) == before, "the dashboard wrote files under HOME"
+
+
+def test_the_diary_page_stores_nothing_until_a_diary_is_started(no_network, tmp_path, monkeypatch):
+    """The Diary page, in its default place (the user data folder, here under an empty HOME):
+    visiting it, rerunning it and visiting the other pages write nothing; "Start a diary"
+    makes the one diary file, private to its user, and nothing else."""
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard.diary import FILE_ENV
+    from model.diary import default_path
+
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
+    monkeypatch.delenv(FILE_ENV, raising=False)
+    monkeypatch.chdir(ROOT)
+    assert default_path().is_relative_to(home)
+    at = AppTest.from_file(str(APP), default_timeout=120).run()
+    for page in ("dashboard/pages/diary.py", "dashboard/pages/questions.py", "dashboard/pages/diary.py"):
+        at.switch_page(page).run()
+        assert not at.exception, [e.value for e in at.exception]
+    at.run()
+    assert snapshot(home) == {}, "the Diary page wrote files before a diary was started"
+    at.button(key="diary::start").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [f for f in snapshot(home) if (home / f).is_file()] == [str(default_path().relative_to(home))]
+    assert default_path().stat().st_mode & 0o077 == 0
+    assert no_network == []

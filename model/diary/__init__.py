@@ -9,6 +9,7 @@ own triggers, whether twitching persists despite cutting back, and a fair self-e
 """
 from __future__ import annotations
 
+import json
 from datetime import date
 
 from ..ranking import RANKERS, BaseRanker
@@ -41,10 +42,13 @@ class Diary(_Store):
         ranker = self._ranker(ranker)
         return diary_triage(self.entries(), ranker.vocabulary, ranker.priors.diary)
 
-    def propose_experiment(self, ranker: BaseRanker | None = None, start: date | None = None) -> dict | None:
-        """The plan of the self-experiment this diary suggests (not started), or None."""
+    def propose_experiment(self, ranker: BaseRanker | None = None, start: date | None = None,
+                           learned: LearnedReport | None = None) -> dict | None:
+        """The plan of the self-experiment this diary suggests (not started), or None
+        (`learned`: this diary's `learn()`, when the caller has it already)."""
         ranker = self._ranker(ranker)
-        trigger = propose(ranker, self.learn(ranker).learned, self.entries())
+        learned = learned if learned is not None else self.learn(ranker)
+        trigger = propose(ranker, learned.learned, self.entries())
         if trigger is None:
             return None
         return plan(trigger, ranker.vocabulary, ranker.priors.diary, start or date.today())
@@ -60,6 +64,11 @@ class Diary(_Store):
     def export_csv(self) -> str:
         """One row per day: a `date` column, then every input id (empty = unknown)."""
         return to_csv(self.entries(), self.vocabulary)
+
+    def export_json(self) -> str:
+        """Every day as JSON: a list of {"date": "YYYY-MM-DD", "case": {input id: state}}, oldest first."""
+        return json.dumps([{"date": d.isoformat(), "case": c} for d, c in self.entries()], indent=2,
+                          ensure_ascii=False) + "\n"
 
     def import_csv(self, text: str, today: date | None = None) -> int:
         """Add the days of a CSV as `export_csv` writes it: all of them, or none if a row is bad."""

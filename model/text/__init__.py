@@ -7,9 +7,10 @@ from .graph import network_dot
 from .guidance import Guidance, load_guidance
 from .labels import LEVEL_TITLES, NOT_A_DIAGNOSIS, describe, display_label, short_label
 from .report import text_table
-from .result import ADVICE, Advice, ResultText, result_text
+from .result import ADVICE, Advice, ResultText, contradictions, result_text
 
 __all__ = ["ADVICE", "Advice", "Guidance", "LEVEL_TITLES", "MEDICINE_CAUTION", "NOT_A_DIAGNOSIS", "ReportContent",
-           "ResultText", "describe", "diary_sections", "experiment_lines", "strength_line", "weekly_timeline", "display_label", "how_sure_line", "load_guidance", "markdown_report",
+           "ResultText", "contradictions", "describe", "diary_sections", "display_label", "experiment_lines",
+           "how_sure_line", "load_guidance", "markdown_report", "strength_line", "weekly_timeline",
            "network_dot", "pdf_report", "report_content", "result_text", "short_label", "text_table",
            "turning_points", "what_if_lines"]

@@ -51,15 +51,19 @@ def how_sure_line(sure: HowSure, labels: Mapping[str, str]) -> str:
             f"of the model's numbers, and the advice stays the same in {percent(sure.triage_stays)}.")
 
 
-def turning_points(entries: Iterable[SensitivityEntry], labels: Mapping[str, str]) -> list[str]:
-    """Sentences for the numbers that would change the top cause or the advice on their own."""
+def turning_points(entries: Iterable[SensitivityEntry], labels: Mapping[str, str],
+                   names: Mapping[str, str] | None = None) -> list[str]:
+    """Sentences for the numbers that would change the top cause or the advice on their own.
+    `names`: readable names of the numbers (parameter id -> name) for lay readers; without
+    them the ids are shown as code."""
     lines = []
     for e in entries:
         span = f"(range {e.range[0]:g} to {e.range[1]:g})"
+        name = f"`{e.parameter}`" if names is None else f'"{names.get(e.parameter, e.parameter)}"'
         if e.top_changes_at is not None and e.new_top is not None:
-            lines.append(f"`{e.parameter}` at {e.top_changes_at:.3g} instead of {e.value:g} would put "
+            lines.append(f"{name} at {e.top_changes_at:.3g} instead of {e.value:g} would put "
                          f"{display_label(labels[e.new_top]).lower()} first {span}.")
         if e.triage_changes_at is not None and e.new_triage is not None:
-            lines.append(f"`{e.parameter}` at {e.triage_changes_at:.3g} instead of {e.value:g} would change "
+            lines.append(f"{name} at {e.triage_changes_at:.3g} instead of {e.value:g} would change "
                          f"the advice to {e.new_triage.replace('_', ' ')} {span}.")
     return lines

@@ -10,6 +10,7 @@ as a ratio that reads like a multiplied risk.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..formatting import natural_frequency
@@ -41,6 +42,7 @@ ADVICE = {
     "self_care": Advice("self_care", "✅", "Likely benign: ease the triggers", ""),
 }
 NOT_YET = Advice("self_care", "❔", "Answer the warning-sign questions first", "")
+NO_TWITCHING = Advice("self_care", "✅", "No warning sign, and no twitching now", "")
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,7 @@ class ResultText:
     serious: str  # the high-priority cause, framed for this level
     leading: tuple[str, ...]  # the likely everyday causes in words, most likely first
     open_warning_signs: tuple[str, ...]  # warning-sign questions not asked yet (short names)
+    contradictions: tuple[str, ...] = ()  # answers that do not fit together, in words
 
     @property
     def serious_first(self) -> bool:
@@ -66,11 +69,35 @@ def result_text(ranking: Ranking, vocabulary: Vocabulary, asked: frozenset[str] 
     open_signs = tuple(WARNING_SIGNS[i] for i in open_warning_signs(ranking.evidence)
                        if asked is None or i not in asked)
     advice = ADVICE[ranking.triage.level]
+    if advice.level == "self_care" and ranking.evidence.get("twitching") == "no":
+        advice = NO_TWITCHING  # no "ease the triggers" when there is nothing to ease
     if advice.level == "self_care" and open_signs and asked is not None:
         advice = NOT_YET
     everyday = [c for c in ranking.causes if c.id != ranking.high_priority.id]
     return ResultText(advice, ranking.triage.reasons, serious_sentence(ranking, vocabulary, advice),
-                      tuple(cause_words(c) for c in everyday[:leading]), open_signs)
+                      tuple(cause_words(c) for c in everyday[:leading]), open_signs,
+                      contradictions(ranking.evidence, vocabulary))
+
+
+def contradictions(evidence: Mapping[str, str], vocabulary: Vocabulary) -> tuple[str, ...]:
+    """Answers that do not fit together, named in words (the ranking uses them as given).
+
+    - no twitching now, but how long the twitching has gone on;
+    - no twitching now, but possible triggers of twitching named (they have nothing to explain).
+    """
+    if evidence.get("twitching") != "no":
+        return ()
+    out = []
+    if "twitch_duration" in evidence:
+        duration = vocabulary.inputs["twitch_duration"].label_of(evidence["twitch_duration"])
+        out.append(f'You said you have no twitching now, but also how long it has gone on ("{duration}"). '
+                   "The result uses both answers: if you do have twitching, change the first one.")
+    triggers = [e.question[:1].lower() + e.question[1:] for e in vocabulary.exposures
+                if e.id in evidence and evidence[e.id] != e.baseline]
+    if triggers:
+        out.append(f"You said you have no twitching now, so the possible triggers you named ({'; '.join(triggers)}) "
+                   "have no twitching to explain. The likely causes shown are those that would fit if it came back.")
+    return tuple(out)
 
 
 def serious_sentence(ranking: Ranking, vocabulary: Vocabulary, advice: Advice) -> str:

@@ -42,3 +42,45 @@ def test_cause_sources_cover_its_own_numbers_and_its_links(ranker):
     assert ranker.priors.parameter(CAFFEINE_HIGH).source in sources
     assert ranker.priors.parameter("twitching.given.caffeine_effect").source in sources
     assert len(sources) == len(set(sources))
+
+
+def test_every_number_has_a_readable_name_without_ids(ranker):
+    from dashboard.priors_view import parameter_names
+
+    names = parameter_names(ranker.priors)
+    assert set(names) == {p.id for p in ranker.priors.parameters}
+    for pid, name in names.items():
+        assert pid not in name and "_" not in name, name
+    assert names[CAFFEINE_HIGH] == "Caffeine, from Caffeine most days: 4+ cups, or energy drinks"
+    assert names["age.prior.under_40"] == "Age: share answering \u201cUnder 40\u201d"
+
+
+def test_slider_format_shows_the_files_value_as_the_caption_does(ranker):
+    for p in ranker.priors.parameters:
+        assert float(slider_format(p) % p.value) == p.value
+
+
+def test_table_numbers_are_rounded_for_display(ranker):
+    from dashboard.priors_view import shown
+
+    assert shown(0.8319999999999999) == 0.832
+    rows = priors_rows(ranker.priors, ranker.priors.values * 0.999999)
+    assert all(r["in use"] == float(f"{r['in use']:.6g}") for r in rows)
+    assert any(r["in use"] != v * 0.999999 for r, v in zip(rows, ranker.priors.values, strict=True))
+
+
+def test_the_numbers_open_on_the_top_causes_node(ranker):
+    from dashboard.priors_view import default_node
+    from model import rank
+    assert default_node(ranker.priors, rank({"caffeine": "high", "twitching": "yes"})) == "caffeine_effect"
+
+
+def test_the_network_as_a_list_names_what_brings_each_cause_on(ranker):
+    from dashboard.priors_view import network_rows
+    from model import rank
+    ranking = rank({"caffeine": "high"})
+    rows = network_rows(ranker, ranking)
+    assert [r["id"] for r in rows] == [c.id for c in ranking.causes]
+    caffeine = rows[[r["id"] for r in rows].index("caffeine_effect")]
+    assert caffeine["from"] == ["Caffeine most days"] and caffeine["answered"] == ["Caffeine most days"]
+    assert any("twitching" in n for n in caffeine["leads to"])

@@ -64,13 +64,14 @@ def test_hostile_requests_are_refused_and_nothing_leaves_loopback(audited):
     port = host.rsplit(":", 1)[1]
     for _ in range(3):
         assert raw_request(url, "/_stcore/stream", host, "Origin: http://evil.example\r\n", upgrade=True) == 403
-    for path in ("/", "/_stcore/health", "/_stcore/host-config", "/media/x.json"):
+    for path in ("/", "/_stcore/health", "/_stcore/host-config", "/media/x.json", "/_twitch-causes/boot"):
         assert raw_request(url, path, f"evil.example:{port}") == 403
     rebinding = f"evil.example:{port}"
     assert raw_request(url, "/_stcore/stream", rebinding, f"Origin: http://{rebinding}\r\n", upgrade=True) == 403
     # the page itself still works from loopback, by address and by name
     assert raw_request(url, "/", host) == 200
     assert raw_request(url, "/", f"localhost:{port}") == 200
+    assert raw_request(url, "/_twitch-causes/boot", host) == 200
     assert raw_request(url, "/_stcore/stream", host, f"Origin: http://{host}\r\n", upgrade=True) == 101
     time.sleep(0.5)
     off = [e for e in events(log) if not e["loopback"]]
@@ -92,3 +93,14 @@ def test_the_rule_for_host_and_origin(hosts, origins, ok):
 def test_host_names_are_parsed_strictly():
     assert host_name("[::1]:8501") == "::1" and host_name("LOCALHOST.") == "localhost"
     assert host_name("127.0.0.1/x") is None and host_name("127.0.0.1:port") is None
+
+
+def test_the_boot_id_is_new_with_every_server_process(tmp_path):
+    """A page left open across a restart sees another id and reloads itself (app.py)."""
+    ids = []
+    for run in range(2):
+        with serve(tmp_path / f"server{run}.log") as url:
+            with urllib.request.urlopen(f"{url}/_twitch-causes/boot", timeout=10) as response:
+                ids.append(response.read().decode())
+                assert response.headers["cache-control"] == "no-store"
+    assert len(ids[0]) == 16 and ids[0] != ids[1]

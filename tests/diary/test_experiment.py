@@ -78,7 +78,13 @@ def test_the_proposed_trigger_is_the_one_whose_strength_moves_the_ranking_most(r
                                              "twitching": "yes" if rng.random() < 0.5 else "no"}) for k in range(30)]
         diary.add_many(days, today=START)
         proposal = diary.propose_experiment(ranker, START)
-        learned = diary.learn(ranker).learned
+        report = diary.learn(ranker)
+        learned = report.learned
+        # a caller that has learn() already (the dashboard) passes it: the same plan, and the same ranking
+        assert diary.propose_experiment(ranker, START, report) == proposal
+        case = {"twitching": "yes", "caffeine": "high"}
+        assert (ranker.rank_with_diary(case, diary, learned=report).to_dict()
+                == ranker.rank_with_diary(case, diary).to_dict())
     assert proposal is not None
     values = np.array(ranker.priors.values)
     for s in learned.triggers:

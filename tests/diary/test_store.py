@@ -2,6 +2,7 @@
 on disk until a person starts a diary."""
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -92,6 +93,7 @@ def test_export_then_import_gives_the_same_entries(tmp_path, diary):
     with Diary.open(tmp_path / "copy.sqlite3") as copy:
         copy.import_csv(diary.export_csv(), today=TODAY)
         assert copy.entries() == diary.entries()
+    assert json.loads(diary.export_json()) == [{"date": d.isoformat(), "case": c} for d, c in diary.entries()]
 
 
 def test_delete_removes_the_file(tmp_path):

@@ -33,6 +33,13 @@ def test_turning_points_only_for_numbers_that_change_something(ranker):
     assert lines[1].endswith("would change the advice to see doctor (range 0.002 to 0.01).")
 
 
+def test_turning_points_use_readable_names_when_given(ranker):
+    entry = SensitivityEntry("c.d", 0.3, (0.1, 0.5), True, "caffeine_effect", 0.6, 0.4, 0.0, 0.0,
+                             top_changes_at=0.45, new_top="stress_anxiety")
+    (line,) = turning_points([entry], ranker.priors.causes, names={"c.d": "Caffeine, from coffee"})
+    assert line.startswith('"Caffeine, from coffee" at 0.45 instead of 0.3') and "c.d" not in line
+
+
 def test_what_if_lines_within_1e_12_are_tied_and_ordered_by_input():
     lines = what_if_lines([WhatIf("stress", "high", "low", 0.3 + 1e-16), WhatIf("caffeine", "high", "none", 0.3)])
     assert lines[0].startswith("If you cut out caffeine") and lines[1].startswith("If you brought your stress")
