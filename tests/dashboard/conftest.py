@@ -1,11 +1,23 @@
-"""Shared fixtures of the dashboard's tests: a diary file in a temporary folder for every
-test (never the real user data folder), and what the download buttons hand to Streamlit."""
+"""Shared fixtures of the dashboard's tests: Streamlit's caches cleared around every test, a
+diary file in a temporary folder for every test (never the real user data folder), and what
+the download buttons hand to Streamlit."""
 from __future__ import annotations
 
 import pytest
+import streamlit as st
 from streamlit.runtime.media_file_manager import MediaFileManager
 
 from dashboard.diary import FILE_ENV
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches():
+    """st.cache_resource and st.cache_data outlive an AppTest: start each test clean."""
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield
+    st.cache_resource.clear()
+    st.cache_data.clear()
 
 
 @pytest.fixture(autouse=True)

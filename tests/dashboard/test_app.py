@@ -13,7 +13,6 @@ import os
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
@@ -34,15 +33,6 @@ EXPERTS = "dashboard/pages/experts.py"
 CAFFEINE_HIGH = "caffeine_effect.given.caffeine.high"
 WARNING_SIGNS = rule_inputs(PROMPT)
 
-
-@pytest.fixture(autouse=True)
-def fresh_caches():
-    """st.cache_resource and st.cache_data outlive an AppTest: start each test clean."""
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield
-    st.cache_resource.clear()
-    st.cache_data.clear()
 
 
 # ----------------------------------------------------------------------------- helpers

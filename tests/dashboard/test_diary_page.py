@@ -30,14 +30,6 @@ YESTERDAY = TODAY - timedelta(days=1)
 USUAL = {"twitching": "yes", "caffeine": "high", "sleep": "poor", "stress": "moderate", "atrophy": "no"}
 
 
-@pytest.fixture(autouse=True)
-def fresh_caches():
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield
-    st.cache_resource.clear()
-    st.cache_data.clear()
-
 
 @pytest.fixture
 def path() -> Path:
