@@ -38,20 +38,21 @@ def next_questions(ranker: BaseRanker, evidence: Mapping[str, str]) -> tuple[Nex
     weights = np.array([HIGH_PRIORITY_WEIGHT if c == ranker.high_priority else 1.0 for c in ranker.causes])
     base = marg[0]
     h_now = _entropy(base)
-    out, row = [], 1
-    for spec in open_inputs:
-        k = len(spec.states)
-        with np.errstate(invalid="ignore"):
-            p_answer = np.exp(post.log_evidence[row:row + k] - post.log_evidence[0])
-        p_answer = np.where(np.isfinite(p_answer), p_answer, 0.0)
-        p_answer = p_answer / p_answer.sum()
-        after = np.nan_to_num(marg[row:row + k])
-        mi = h_now - p_answer @ _entropy(after)  # per cause
-        gain = float(np.clip(mi, 0.0, None) @ weights)
-        moved = np.abs(after - base) * p_answer[:, None]
-        out.append(NextQuestion(spec.id, spec.question, gain, ranker.causes[int(ranked_order(moved.sum(axis=0), ranker.causes)[0])],
-                                {s: float(p) for s, p in zip(spec.states, p_answer, strict=True)}))
-        row += k
+    # every question at once: its answers are the rows starts[q]:starts[q + 1] (after row 0)
+    sizes = np.array([len(spec.states) for spec in open_inputs])
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    with np.errstate(invalid="ignore", over="ignore"):
+        p_answer = np.exp(post.log_evidence[1:] - post.log_evidence[0])
+    p_answer = np.where(np.isfinite(p_answer), p_answer, 0.0)
+    p_answer = p_answer / np.repeat(np.add.reduceat(p_answer, starts), sizes)
+    after = np.nan_to_num(marg[1:])
+    mi = h_now - np.add.reduceat(p_answer[:, None] * _entropy(after), starts, axis=0)  # (questions, causes)
+    gains = np.clip(mi, 0.0, None) @ weights
+    moved = np.add.reduceat(np.abs(after - base) * p_answer[:, None], starts, axis=0)
+    moves_most = ranked_order(moved, ranker.causes)[:, 0]
+    out = [NextQuestion(spec.id, spec.question, float(gains[q]), ranker.causes[int(moves_most[q])],
+                        {s: float(p) for s, p in zip(spec.states, p_answer[starts[q]:starts[q] + sizes[q]], strict=True)})
+           for q, spec in enumerate(open_inputs)]
     return tuple(ranked(out, lambda q: q.information_gain, lambda q: q.input))
 
 
