@@ -171,8 +171,8 @@ def test_single_trigger_matches_the_closed_form(ranker, exposure, state, cause):
 
 
 def test_removing_the_only_trigger_gives_the_best_chance_the_twitching_stops():
-    """Version 2: heavy caffeine makes twitching only about 1.5 times as likely (clinical facts
-    3.4), and ordinary passing twitches need no cause, so even the only trigger explains a
+    """Version 2: heavy caffeine makes twitching only about 1.5 times as likely (see
+    caffeine_effect.given.caffeine.high in priors/causes.toml), and ordinary passing twitches need no cause, so even the only trigger explains a
     good share of the twitching, not most of it."""
     result = rank(quiet(caffeine="high"), detail=True).to_dict()
     (entry,) = result["what_if"]
