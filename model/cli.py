@@ -338,11 +338,10 @@ def _days(n: int) -> str:
 def _diary_list(args) -> int:
     vocab = _ranker(args).vocabulary
     with _open_diary(args.file, create=False) as diary:
+        if args.json:
+            print(diary.export_json(), end="")
+            return 0
         entries = diary.entries()
-    if args.json:
-        print(json.dumps([{"date": day.isoformat(), "case": case} for day, case in entries], indent=2,
-                         ensure_ascii=False))
-        return 0
     for day, case in entries:
         answers = "; ".join(f"{vocab.inputs[i].question}: {vocab.inputs[i].label_of(s)}" for i, s in case.items())
         print(f"{day.isoformat()}  {answers or '(nothing answered)'}")

@@ -85,11 +85,6 @@ def decide_one(rule_level: int, hp: float, prompt_above: float, routine_above: f
     return max(rule_level, posterior)
 
 
-def rules_hit(evidence: Mapping[str, str]) -> list[Rule]:
-    """The rules one case's answers hit, in `RULES` order."""
-    return [r for r in RULES if evidence.get(r.input) == r.state]
-
-
 def triage(evidence: Mapping[str, str], hp: float, prompt_above: float, routine_above: float,
            hp_label: str = "a serious neuromuscular condition") -> Triage:
     """Triage level and plain-word reasons for one case."""
