@@ -42,13 +42,17 @@ def what_if(ranker: BaseRanker, evidence: Mapping[str, str]) -> tuple[WhatIf, ..
     """One entry per observed exposure off its baseline (only when twitching=yes is observed)."""
     if evidence.get(TARGET) != "yes":
         return ()
+    changed = [(spec, evidence[spec.id]) for spec in ranker.vocabulary.exposures
+               if evidence.get(spec.id) not in (None, spec.baseline)]
+    if not changed:
+        return ()
+    whole = ranker.engine.infer(ranker.engine.encode([dict(evidence)]))  # P(evidence), shared by every exposure
+    log_evidence = float(whole.log_evidence[0])
     out = []
-    for spec in ranker.vocabulary.exposures:
-        state = evidence.get(spec.id)
-        if state is None or state == spec.baseline:
-            continue
+    for spec, state in changed:
         assert spec.baseline is not None  # every exposure has one (vocabulary.toml)
-        out.append(WhatIf(spec.id, state, spec.baseline, twitching_stops(ranker, evidence, spec.id)))
+        stops = float("nan") if whole.impossible[0] else twitching_stops(ranker, evidence, spec.id, log_evidence)
+        out.append(WhatIf(spec.id, state, spec.baseline, stops))
     return tuple(out)
 
 
@@ -59,18 +63,23 @@ def prepare(ranker: BaseRanker) -> None:
         twin_engine(ranker, spec.id)
 
 
-def twitching_stops(ranker: BaseRanker, evidence: Mapping[str, str], exposure: str) -> float:
+def twitching_stops(ranker: BaseRanker, evidence: Mapping[str, str], exposure: str,
+                    log_evidence: float | None = None) -> float:
+    """P(twitching' = absent | evidence) with `exposure` at its baseline in the twin world;
+    `log_evidence`: log P(evidence) when the caller has it (None: computed here; NaN if impossible)."""
     engine, cf, fired = twin_engine(ranker, exposure)
     states = ranker.spec.variables[TARGET].states
     present = states[1 - _absent(ranker)]
-    whole = ranker.engine.infer(ranker.engine.encode([dict(evidence)]))
-    if whole.impossible[0]:
-        return float("nan")
+    if log_evidence is None:
+        whole = ranker.engine.infer(ranker.engine.encode([dict(evidence)]))
+        if whole.impossible[0]:
+            return float("nan")
+        log_evidence = float(whole.log_evidence[0])
     rest = {k: v for k, v in evidence.items() if k != TARGET}
     if evidence.get(TARGET) == present:
         rest[fired] = present
     part = engine.infer(engine.encode([{**rest, cf: states[_absent(ranker)]}]))
-    return float(np.clip(np.exp(part.log_evidence[0] - whole.log_evidence[0]), 0.0, 1.0))
+    return float(np.clip(np.exp(part.log_evidence[0] - log_evidence), 0.0, 1.0))
 
 
 def _absent(ranker: BaseRanker) -> int:
